@@ -1,0 +1,198 @@
+//! SQL for `routers` and `router_exchanges`.
+
+use super::{AttachmentFields, Router, RouterAttachment, RouterFields};
+use crate::error::{Error, Result};
+use crate::store::unique_as_conflict;
+use rusqlite::{params, Connection, OptionalExtension};
+use std::collections::HashMap;
+
+const SELECT: &str = "SELECT id, name, mgmt_address, ssh_port, platform, username, auth_method,
+    credential_ref, ssh_key_path, local_asn, notes, created_at, updated_at FROM routers";
+
+fn row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Router> {
+    Ok(Router {
+        id: r.get(0)?,
+        name: r.get(1)?,
+        mgmt_address: r.get(2)?,
+        ssh_port: r.get(3)?,
+        platform: r.get(4)?,
+        username: r.get(5)?,
+        auth_method: r.get(6)?,
+        credential_ref: r.get(7)?,
+        ssh_key_path: r.get(8)?,
+        local_asn: r.get(9)?,
+        notes: r.get(10)?,
+        attachments: Vec::new(),
+        created_at: r.get(11)?,
+        updated_at: r.get(12)?,
+    })
+}
+
+fn attachments(conn: &Connection) -> Result<HashMap<i64, Vec<RouterAttachment>>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT a.router_id, a.exchange_id, e.name, a.ipv4, a.ipv6
+         FROM router_exchanges a JOIN exchanges e ON e.id = a.exchange_id
+         ORDER BY e.name",
+    )?;
+    let mut map: HashMap<i64, Vec<RouterAttachment>> = HashMap::new();
+    let rows = stmt.query_map([], |r| {
+        Ok((
+            r.get::<_, i64>(0)?,
+            RouterAttachment {
+                exchange_id: r.get(1)?,
+                exchange_name: r.get(2)?,
+                ipv4: r.get(3)?,
+                ipv6: r.get(4)?,
+            },
+        ))
+    })?;
+    for item in rows {
+        let (router_id, a) = item?;
+        map.entry(router_id).or_default().push(a);
+    }
+    Ok(map)
+}
+
+pub(crate) fn list_routers(conn: &Connection) -> Result<Vec<Router>> {
+    let mut stmt = conn.prepare_cached(&format!("{SELECT} ORDER BY name"))?;
+    let mut routers = stmt
+        .query_map([], row)?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    let mut att = attachments(conn)?;
+    for r in &mut routers {
+        r.attachments = att.remove(&r.id).unwrap_or_default();
+    }
+    Ok(routers)
+}
+
+pub(crate) fn get_router(conn: &Connection, id: i64) -> Result<Router> {
+    let mut router = conn
+        .prepare_cached(&format!("{SELECT} WHERE id = ?1"))?
+        .query_row([id], row)
+        .optional()?
+        .ok_or_else(|| Error::not_found("router", id))?;
+    router.attachments = attachments(conn)?.remove(&id).unwrap_or_default();
+    Ok(router)
+}
+
+pub(super) fn insert_router(conn: &Connection, f: &RouterFields, now: &str) -> Result<i64> {
+    conn.execute(
+        "INSERT INTO routers (name, mgmt_address, ssh_port, platform, username, auth_method,
+            ssh_key_path, local_asn, notes, created_at, updated_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?10)",
+        params![
+            f.name,
+            f.mgmt_address,
+            f.ssh_port,
+            f.platform,
+            f.username,
+            f.auth_method,
+            f.ssh_key_path,
+            f.local_asn.get(),
+            f.notes,
+            now
+        ],
+    )
+    .map_err(|e| unique_as_conflict(e, "name", || format!("a router named {} exists", f.name)))?;
+    Ok(conn.last_insert_rowid())
+}
+
+/// Inserts a router exactly as exported, id and timestamps included (inventory import).
+pub(crate) fn insert_router_row(conn: &Connection, r: &Router) -> Result<()> {
+    conn.execute(
+        "INSERT INTO routers (id, name, mgmt_address, ssh_port, platform, username, auth_method,
+            credential_ref, ssh_key_path, local_asn, notes, created_at, updated_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
+        params![
+            r.id,
+            r.name,
+            r.mgmt_address,
+            r.ssh_port,
+            r.platform,
+            r.username,
+            r.auth_method,
+            r.credential_ref,
+            r.ssh_key_path,
+            r.local_asn,
+            r.notes,
+            r.created_at,
+            r.updated_at
+        ],
+    )?;
+    Ok(())
+}
+
+pub(super) fn update_router(conn: &Connection, id: i64, f: &RouterFields, now: &str) -> Result<()> {
+    conn.execute(
+        "UPDATE routers SET name = ?2, mgmt_address = ?3, ssh_port = ?4, platform = ?5,
+            username = ?6, auth_method = ?7, ssh_key_path = ?8, local_asn = ?9, notes = ?10,
+            updated_at = ?11
+         WHERE id = ?1",
+        params![
+            id,
+            f.name,
+            f.mgmt_address,
+            f.ssh_port,
+            f.platform,
+            f.username,
+            f.auth_method,
+            f.ssh_key_path,
+            f.local_asn.get(),
+            f.notes,
+            now
+        ],
+    )
+    .map_err(|e| unique_as_conflict(e, "name", || format!("a router named {} exists", f.name)))?;
+    Ok(())
+}
+
+pub(super) fn set_credential_ref(conn: &Connection, id: i64, key: Option<&str>) -> Result<()> {
+    conn.execute(
+        "UPDATE routers SET credential_ref = ?2 WHERE id = ?1",
+        params![id, key],
+    )?;
+    Ok(())
+}
+
+pub(crate) fn insert_attachment(conn: &Connection, router_id: i64, a: &AttachmentFields) -> Result<()> {
+    conn.execute(
+        "INSERT INTO router_exchanges (router_id, exchange_id, ipv4, ipv6) VALUES (?1, ?2, ?3, ?4)",
+        params![
+            router_id,
+            a.exchange_id,
+            a.ipv4.map(|ip| ip.to_string()),
+            a.ipv6.map(|ip| ip.to_string())
+        ],
+    )?;
+    Ok(())
+}
+
+pub(super) fn replace_attachments(conn: &Connection, router_id: i64, list: &[AttachmentFields]) -> Result<()> {
+    conn.execute("DELETE FROM router_exchanges WHERE router_id = ?1", [router_id])?;
+    for a in list {
+        insert_attachment(conn, router_id, a)?;
+    }
+    Ok(())
+}
+
+pub(super) fn sessions_at(conn: &Connection, router_id: i64, exchange_id: i64) -> Result<i64> {
+    Ok(conn.query_row(
+        "SELECT count(*) FROM sessions WHERE router_id = ?1 AND exchange_id = ?2",
+        [router_id, exchange_id],
+        |r| r.get(0),
+    )?)
+}
+
+pub(super) fn sessions_on(conn: &Connection, router_id: i64) -> Result<i64> {
+    Ok(conn.query_row(
+        "SELECT count(*) FROM sessions WHERE router_id = ?1",
+        [router_id],
+        |r| r.get(0),
+    )?)
+}
+
+pub(super) fn delete_router(conn: &Connection, id: i64) -> Result<()> {
+    conn.execute("DELETE FROM peer_groups WHERE router_id = ?1", [id])?;
+    conn.execute("DELETE FROM routers WHERE id = ?1", [id])?;
+    Ok(())
+}

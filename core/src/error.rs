@@ -1,0 +1,111 @@
+//! The one error type every core operation returns, and the small stable set of
+//! kinds the UI branches on. Messages are for people; `kind` and `field` are for code.
+
+use serde::Serialize;
+use ts_rs::TS;
+
+/// What the UI does differently for an error. Small and stable: add a kind only
+/// when some caller treats it differently.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub enum ErrorKind {
+    /// Input was refused; `field` names the form field when there is one.
+    Invalid,
+    /// The thing asked for does not exist (any more).
+    NotFound,
+    /// The change clashes with what is stored (duplicate, still in use).
+    Conflict,
+    /// The OS keyring cannot be reached; everything not needing a secret still works.
+    KeyringUnavailable,
+    /// Reading or writing a file failed.
+    Io,
+    /// Something that should not happen: the store or a bug.
+    Internal,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    #[error("{message}")]
+    Invalid {
+        field: Option<&'static str>,
+        message: String,
+    },
+    #[error("{what} {id} does not exist")]
+    NotFound { what: &'static str, id: i64 },
+    #[error("{message}")]
+    Conflict {
+        field: Option<&'static str>,
+        message: String,
+    },
+    #[error(transparent)]
+    Secrets(#[from] crate::secrets::SecretsError),
+    #[error("file error: {0}")]
+    Io(#[from] std::io::Error),
+    #[error("database error: {0}")]
+    Store(#[from] rusqlite::Error),
+    #[error("database migration failed: {0}")]
+    Migration(#[from] rusqlite_migration::Error),
+    #[error("internal error: {0}")]
+    Internal(String),
+}
+
+impl Error {
+    pub fn kind(&self) -> ErrorKind {
+        match self {
+            Error::Invalid { .. } => ErrorKind::Invalid,
+            Error::NotFound { .. } => ErrorKind::NotFound,
+            Error::Conflict { .. } => ErrorKind::Conflict,
+            Error::Secrets(e) => e.kind(),
+            Error::Io(_) => ErrorKind::Io,
+            Error::Store(_) | Error::Migration(_) | Error::Internal(_) => ErrorKind::Internal,
+        }
+    }
+
+    /// The form field the error is about, so the UI can show it inline.
+    pub fn field(&self) -> Option<&'static str> {
+        match self {
+            Error::Invalid { field, .. } | Error::Conflict { field, .. } => *field,
+            _ => None,
+        }
+    }
+
+    pub fn invalid(field: &'static str, message: impl Into<String>) -> Self {
+        Error::Invalid {
+            field: Some(field),
+            message: message.into(),
+        }
+    }
+
+    pub fn conflict(field: &'static str, message: impl Into<String>) -> Self {
+        Error::Conflict {
+            field: Some(field),
+            message: message.into(),
+        }
+    }
+
+    pub fn not_found(what: &'static str, id: i64) -> Self {
+        Error::NotFound { what, id }
+    }
+}
+
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+/// The shape every failed IPC command takes: the UI branches on `kind`, shows
+/// `message`, and puts it next to `field` when there is one.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct CommandError {
+    pub kind: ErrorKind,
+    pub message: String,
+    pub field: Option<String>,
+}
+
+impl From<Error> for CommandError {
+    fn from(e: Error) -> Self {
+        CommandError {
+            kind: e.kind(),
+            message: e.to_string(),
+            field: e.field().map(str::to_string),
+        }
+    }
+}

@@ -1,0 +1,75 @@
+//! The operator's own identity: their ASNs, organisation and the coordinator who
+//! signs peering email. One row; every change is audited.
+
+pub(crate) mod store;
+
+use crate::audit::{self, AuditAction};
+use crate::error::{Error, Result};
+use crate::values::{self, Asn, AsnInfo};
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct Settings {
+    pub own_asns: Vec<u32>,
+    pub org_name: String,
+    pub coordinator_name: String,
+    pub coordinator_email: String,
+}
+
+#[derive(Debug, Clone, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct SettingsChanges {
+    /// ASNs as typed (`64500`, `AS64500`).
+    pub own_asns: Vec<String>,
+    pub org_name: String,
+    pub coordinator_name: String,
+    pub coordinator_email: String,
+}
+
+impl SettingsChanges {
+    fn validate(&self) -> Result<Settings> {
+        let mut own_asns = Vec::new();
+        for text in self.own_asns.iter().filter(|t| !t.trim().is_empty()) {
+            let asn = Asn::parse(text, "ownAsns")?.get();
+            if own_asns.contains(&asn) {
+                return Err(Error::invalid("ownAsns", format!("AS{asn} is listed twice")));
+            }
+            own_asns.push(asn);
+        }
+        Ok(Settings {
+            own_asns,
+            org_name: values::optional_name(&self.org_name, "orgName", 200)?,
+            coordinator_name: values::optional_name(&self.coordinator_name, "coordinatorName", 200)?,
+            coordinator_email: values::optional_email(&self.coordinator_email, "coordinatorEmail")?,
+        })
+    }
+}
+
+impl crate::Peerdesk {
+    pub fn get_settings(&self) -> Result<Settings> {
+        store::get(&*self.db()?)
+    }
+
+    pub fn update_settings(&self, changes: &SettingsChanges) -> Result<Settings> {
+        let new = changes.validate()?;
+        let mut conn = self.db()?;
+        let tx = conn.transaction()?;
+        let old = store::get(&tx)?;
+        store::put(&tx, &new)?;
+        audit::record(&tx, &self.now(), "settings", None, AuditAction::Update,
+            "Settings changed", Some(&old), Some(&new))?;
+        tx.commit()?;
+        Ok(new)
+    }
+
+    /// Validates typed ASN text and says whether it is special (private, documentation).
+    pub fn check_asn(&self, text: &str) -> Result<AsnInfo> {
+        let asn = Asn::parse(text, "asn")?;
+        Ok(AsnInfo {
+            asn: asn.get(),
+            note: asn.note().map(str::to_string),
+        })
+    }
+}
