@@ -47,7 +47,8 @@ mod tests {
 
     #[test]
     fn bindings_match_the_committed_typescript() {
-        let committed_dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../ui/src/lib/bindings");
+        let committed_dir =
+            PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../ui/src/lib/bindings");
         let fresh_dir = tempfile::tempdir().unwrap();
         super::export_bindings(fresh_dir.path()).unwrap();
         let fresh = read_dir(fresh_dir.path());
@@ -68,6 +69,9 @@ mod tests {
             drifted.is_empty(),
             "ui/src/lib/bindings is out of date for {drifted:?}; run UPDATE_BINDINGS=1 cargo test -p peerdesk-core bindings and commit"
         );
-        assert!(fresh.contains_key("Session.ts"), "the export wrote the Session binding");
+        assert!(
+            fresh.contains_key("Session.ts"),
+            "the export wrote the Session binding"
+        );
     }
 }

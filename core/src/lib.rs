@@ -41,10 +41,18 @@ impl Peerdesk {
 
     /// A handle on a fresh in-memory database, for tests and benchmarks.
     pub fn in_memory(secrets: Arc<dyn SecretStore>, clock: Arc<dyn Clock>) -> Result<Self> {
-        Ok(Self::with_connection(store::open_in_memory()?, secrets, clock))
+        Ok(Self::with_connection(
+            store::open_in_memory()?,
+            secrets,
+            clock,
+        ))
     }
 
-    fn with_connection(conn: Connection, secrets: Arc<dyn SecretStore>, clock: Arc<dyn Clock>) -> Self {
+    fn with_connection(
+        conn: Connection,
+        secrets: Arc<dyn SecretStore>,
+        clock: Arc<dyn Clock>,
+    ) -> Self {
         Peerdesk {
             conn: Mutex::new(conn),
             secrets,

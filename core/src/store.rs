@@ -8,7 +8,9 @@ use std::path::{Path, PathBuf};
 
 /// Migrations are append-only; a shipped file is never edited.
 fn migrations() -> Migrations<'static> {
-    Migrations::new(vec![M::up(include_str!("../migrations/0001_foundation.sql"))])
+    Migrations::new(vec![M::up(include_str!(
+        "../migrations/0001_foundation.sql"
+    ))])
 }
 
 /// Where the database lives unless `--db` or `PEERDESK_DB` says otherwise:

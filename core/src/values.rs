@@ -205,7 +205,10 @@ pub fn optional_email(text: &str, field: &'static str) -> Result<String> {
     if ok {
         Ok(t.to_string())
     } else {
-        Err(Error::invalid(field, format!("'{t}' is not an email address")))
+        Err(Error::invalid(
+            field,
+            format!("'{t}' is not an email address"),
+        ))
     }
 }
 

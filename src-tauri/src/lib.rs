@@ -1,1 +1,194 @@
+//! Peerdesk's desktop shell: parses the command line, opens the core on the
+//! database, plugs in the OS keyring and native dialogs, and hands IPC commands
+//! to `peerdesk-core`. Behaviour lives in core; this crate only connects it.
 
+pub mod commands;
+pub mod keyring_store;
+
+use peerdesk_core::clock::SystemClock;
+use peerdesk_core::Peerdesk;
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::Instant;
+
+/// The keyring service name under which Peerdesk's secrets are stored.
+pub const KEYRING_SERVICE: &str = "peerdesk";
+
+/// What the command line (and `PEERDESK_DB`) asked for.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Options {
+    pub db: PathBuf,
+    pub demo: bool,
+    pub seed_sessions: Option<usize>,
+}
+
+pub const USAGE: &str = "usage: peerdesk [--db PATH] [--demo] [--seed-sessions N]
+  --db PATH           the database file (default: PEERDESK_DB, else the platform data folder)
+  --demo              load the demo network into an empty database
+  --seed-sessions N   load one exchange with N sessions into an empty database (benchmarks)";
+
+impl Options {
+    pub fn parse(
+        args: impl IntoIterator<Item = String>,
+        env_db: Option<String>,
+    ) -> Result<Self, String> {
+        let mut db = env_db.filter(|d| !d.is_empty()).map(PathBuf::from);
+        let mut demo = false;
+        let mut seed_sessions = None;
+        let mut args = args.into_iter();
+        while let Some(arg) = args.next() {
+            match arg.as_str() {
+                "--db" => db = Some(args.next().ok_or("--db needs a path")?.into()),
+                "--demo" => demo = true,
+                "--seed-sessions" => {
+                    let n = args.next().ok_or("--seed-sessions needs a number")?;
+                    seed_sessions = Some(n.parse().map_err(|_| format!("'{n}' is not a number"))?);
+                }
+                "-h" | "--help" => return Err(USAGE.into()),
+                other => return Err(format!("unknown argument '{other}'\n{USAGE}")),
+            }
+        }
+        Ok(Options {
+            db: db.unwrap_or_else(peerdesk_core::store::default_db_path),
+            demo,
+            seed_sessions,
+        })
+    }
+}
+
+/// Every IPC command the page may call.
+pub fn handlers<R: tauri::Runtime>(
+) -> impl Fn(tauri::ipc::Invoke<R>) -> bool + Send + Sync + 'static {
+    use commands::*;
+    tauri::generate_handler![
+        settings::get_settings,
+        settings::update_settings,
+        settings::check_asn,
+        secrets::keyring_status,
+        devices::list_routers,
+        devices::add_router,
+        devices::update_router,
+        devices::delete_router,
+        peering::list_exchanges,
+        peering::add_exchange,
+        peering::update_exchange,
+        peering::delete_exchange,
+        peering::list_peer_groups,
+        peering::add_peer_group,
+        peering::update_peer_group,
+        peering::delete_peer_group,
+        peering::list_networks,
+        peering::list_sessions,
+        peering::add_session,
+        peering::update_session,
+        peering::delete_session,
+        peering::inventory_counts,
+        peering::load_demo_data,
+        peering::export_inventory,
+        peering::import_inventory,
+        peering::export_sessions_csv,
+        audit::list_audit,
+        dialogs::pick_file,
+    ]
+}
+
+/// Opens the core as the options say, seeding demo or benchmark data if asked.
+pub fn open_core(opts: &Options) -> Result<Peerdesk, String> {
+    let secrets = Arc::new(keyring_store::KeyringStore::new(KEYRING_SERVICE));
+    let core = Peerdesk::open(&opts.db, secrets, Arc::new(SystemClock))
+        .map_err(|e| format!("cannot open the database {}: {e}", opts.db.display()))?;
+    let empty = core
+        .inventory_counts()
+        .map(|c| c.routers + c.exchanges + c.sessions == 0)
+        .map_err(|e| e.to_string())?;
+    if opts.demo {
+        if empty {
+            core.load_demo_data()
+                .map_err(|e| format!("demo data: {e}"))?;
+        } else {
+            eprintln!("peerdesk: --demo ignored: the database already has an inventory");
+        }
+    }
+    if let Some(n) = opts.seed_sessions {
+        if empty {
+            peerdesk_core::peering::seed_large(&core, n).map_err(|e| format!("seed: {e}"))?;
+        } else {
+            eprintln!("peerdesk: --seed-sessions ignored: the database already has an inventory");
+        }
+    }
+    if !core.keyring_status().available {
+        eprintln!("peerdesk: no keyring available; secrets cannot be stored until one is");
+    }
+    Ok(core)
+}
+
+pub fn run() {
+    let started = Instant::now();
+    let opts = match Options::parse(std::env::args().skip(1), std::env::var("PEERDESK_DB").ok()) {
+        Ok(o) => o,
+        Err(msg) => {
+            eprintln!("{msg}");
+            std::process::exit(2);
+        }
+    };
+    let core = match open_core(&opts) {
+        Ok(c) => c,
+        Err(msg) => {
+            eprintln!("peerdesk: {msg}");
+            std::process::exit(1);
+        }
+    };
+    let result = tauri::Builder::default()
+        .plugin(tauri_plugin_dialog::init())
+        .manage(core)
+        .on_page_load(move |_webview, payload| {
+            if matches!(payload.event(), tauri::webview::PageLoadEvent::Finished) {
+                eprintln!("peerdesk: ready in {} ms", started.elapsed().as_millis());
+            }
+        })
+        .invoke_handler(handlers())
+        .run(tauri::generate_context!());
+    if let Err(e) = result {
+        eprintln!("peerdesk: {e}");
+        std::process::exit(1);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Options;
+
+    fn parse(args: &[&str], env: Option<&str>) -> Result<Options, String> {
+        Options::parse(args.iter().map(|s| s.to_string()), env.map(str::to_string))
+    }
+
+    #[test]
+    fn db_flag_wins_over_the_environment() {
+        let o = parse(&["--db", "/tmp/a.db"], Some("/tmp/b.db")).unwrap();
+        assert_eq!(o.db, std::path::PathBuf::from("/tmp/a.db"));
+        let o = parse(&[], Some("/tmp/b.db")).unwrap();
+        assert_eq!(o.db, std::path::PathBuf::from("/tmp/b.db"));
+    }
+
+    #[test]
+    fn default_db_is_in_the_platform_data_folder() {
+        let o = parse(&[], None).unwrap();
+        assert!(o.db.ends_with("peerdesk/peerdesk.db"), "{:?}", o.db);
+    }
+
+    #[test]
+    fn unknown_arguments_and_bad_numbers_are_refused() {
+        assert!(parse(&["--bogus"], None)
+            .unwrap_err()
+            .contains("unknown argument"));
+        assert!(parse(&["--seed-sessions", "many"], None).is_err());
+        assert_eq!(
+            parse(&["--demo", "--seed-sessions", "20000"], None).unwrap(),
+            Options {
+                db: peerdesk_core::store::default_db_path(),
+                demo: true,
+                seed_sessions: Some(20000)
+            }
+        );
+    }
+}

@@ -1,1 +1,6 @@
-fn main() {}
+// Peerdesk desktop app entry point; everything is in the library.
+#![cfg_attr(not(debug_assertions), windows_subsystem = "windows")]
+
+fn main() {
+    peerdesk_app::run();
+}

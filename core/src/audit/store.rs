@@ -44,7 +44,14 @@ pub(super) fn list(conn: &Connection, filter: &AuditFilter) -> Result<Vec<AuditE
         .as_deref()
         .map(str::trim)
         .filter(|t| !t.is_empty())
-        .map(|t| format!("%{}%", t.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_")));
+        .map(|t| {
+            format!(
+                "%{}%",
+                t.replace('\\', "\\\\")
+                    .replace('%', "\\%")
+                    .replace('_', "\\_")
+            )
+        });
     let mut stmt = conn.prepare_cached(
         "SELECT id, at, entity, entity_id, action, summary, old_value, new_value
          FROM audit_log
@@ -54,20 +61,17 @@ pub(super) fn list(conn: &Connection, filter: &AuditFilter) -> Result<Vec<AuditE
                 OR new_value LIKE ?3 ESCAPE '\\')
          ORDER BY id DESC LIMIT ?4",
     )?;
-    let rows = stmt.query_map(
-        params![filter.entity, filter.action, like, limit],
-        |r| {
-            Ok(AuditEntry {
-                id: r.get(0)?,
-                at: r.get(1)?,
-                entity: r.get(2)?,
-                entity_id: r.get(3)?,
-                action: r.get(4)?,
-                summary: r.get(5)?,
-                old_value: r.get(6)?,
-                new_value: r.get(7)?,
-            })
-        },
-    )?;
+    let rows = stmt.query_map(params![filter.entity, filter.action, like, limit], |r| {
+        Ok(AuditEntry {
+            id: r.get(0)?,
+            at: r.get(1)?,
+            entity: r.get(2)?,
+            entity_id: r.get(3)?,
+            action: r.get(4)?,
+            summary: r.get(5)?,
+            old_value: r.get(6)?,
+            new_value: r.get(7)?,
+        })
+    })?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }

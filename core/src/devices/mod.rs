@@ -194,7 +194,9 @@ fn host(text: &str, field: &'static str) -> Result<String> {
                 && label.len() <= 63
                 && !label.starts_with('-')
                 && !label.ends_with('-')
-                && label.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')
+                && label
+                    .bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || b == b'-')
         });
     if valid_name {
         Ok(t.to_ascii_lowercase())
@@ -219,8 +221,18 @@ fn validate_attachments(
         let ipv4 = values::optional_ip(a.ipv4.as_deref(), "attachments.ipv4")?;
         let ipv6 = values::optional_ip(a.ipv6.as_deref(), "attachments.ipv6")?;
         for (ip, family, prefix, field) in [
-            (ipv4, AddressFamily::Ipv4, ex.prefix_v4.as_deref(), "attachments.ipv4"),
-            (ipv6, AddressFamily::Ipv6, ex.prefix_v6.as_deref(), "attachments.ipv6"),
+            (
+                ipv4,
+                AddressFamily::Ipv4,
+                ex.prefix_v4.as_deref(),
+                "attachments.ipv4",
+            ),
+            (
+                ipv6,
+                AddressFamily::Ipv6,
+                ex.prefix_v6.as_deref(),
+                "attachments.ipv6",
+            ),
         ] {
             let Some(ip) = ip else { continue };
             if AddressFamily::of(&ip) != family {
@@ -274,6 +286,13 @@ impl crate::Peerdesk {
         for a in &attachments {
             store::insert_attachment(&tx, id, a)?;
         }
+        if let Some(group) = &new.new_peer_group {
+            let mut group = group.clone();
+            group.router_id = Some(id);
+            crate::peering::insert_peer_group_in(&tx, &group, &now)?;
+        }
+        // The keyring is written last, once nothing else in the step can fail
+        // but the commit; a failed commit takes the entry back out.
         let mut written_key = None;
         if let Some(secret) = &password {
             let key = router_credential_key(id);
@@ -282,13 +301,16 @@ impl crate::Peerdesk {
             written_key = Some(key);
         }
         let router = store::get_router(&tx, id)?;
-        audit::record(&tx, &now, "router", Some(id), AuditAction::Create,
-            &format!("Router {} added", router.name), None::<&()>, Some(&router))?;
-        if let Some(group) = &new.new_peer_group {
-            let mut group = group.clone();
-            group.router_id = Some(id);
-            crate::peering::insert_peer_group_in(&tx, &group, &now)?;
-        }
+        audit::record(
+            &tx,
+            &now,
+            "router",
+            Some(id),
+            AuditAction::Create,
+            &format!("Router {} added", router.name),
+            None::<&()>,
+            Some(&router),
+        )?;
         let committed = tx.commit();
         if committed.is_err() {
             if let Some(key) = written_key {
@@ -340,8 +362,16 @@ impl crate::Peerdesk {
             store::set_credential_ref(&tx, id, Some(&key))?;
         }
         let router = store::get_router(&tx, id)?;
-        audit::record(&tx, &now, "router", Some(id), AuditAction::Update,
-            &format!("Router {} changed", router.name), Some(&old), Some(&router))?;
+        audit::record(
+            &tx,
+            &now,
+            "router",
+            Some(id),
+            AuditAction::Update,
+            &format!("Router {} changed", router.name),
+            Some(&old),
+            Some(&router),
+        )?;
         tx.commit()?;
         Ok(router)
     }
@@ -363,8 +393,16 @@ impl crate::Peerdesk {
             });
         }
         store::delete_router(&tx, id)?;
-        audit::record(&tx, &now, "router", Some(id), AuditAction::Delete,
-            &format!("Router {} deleted", old.name), Some(&old), None::<&()>)?;
+        audit::record(
+            &tx,
+            &now,
+            "router",
+            Some(id),
+            AuditAction::Delete,
+            &format!("Router {} deleted", old.name),
+            Some(&old),
+            None::<&()>,
+        )?;
         tx.commit()?;
         if let Some(key) = &old.credential_ref {
             // The router is gone; a keyring that cannot be reached only leaves an orphan entry.
@@ -379,7 +417,10 @@ mod tests {
     #[test]
     fn host_accepts_ips_and_names_only() {
         assert_eq!(super::host(" 192.0.2.1 ", "h").unwrap(), "192.0.2.1");
-        assert_eq!(super::host("RTR1.example.net", "h").unwrap(), "rtr1.example.net");
+        assert_eq!(
+            super::host("RTR1.example.net", "h").unwrap(),
+            "rtr1.example.net"
+        );
         assert!(super::host("rtr1;reboot", "h").is_err());
         assert!(super::host("", "h").is_err());
     }

@@ -154,7 +154,11 @@ pub(super) fn set_credential_ref(conn: &Connection, id: i64, key: Option<&str>) 
     Ok(())
 }
 
-pub(crate) fn insert_attachment(conn: &Connection, router_id: i64, a: &AttachmentFields) -> Result<()> {
+pub(crate) fn insert_attachment(
+    conn: &Connection,
+    router_id: i64,
+    a: &AttachmentFields,
+) -> Result<()> {
     conn.execute(
         "INSERT INTO router_exchanges (router_id, exchange_id, ipv4, ipv6) VALUES (?1, ?2, ?3, ?4)",
         params![
@@ -167,8 +171,15 @@ pub(crate) fn insert_attachment(conn: &Connection, router_id: i64, a: &Attachmen
     Ok(())
 }
 
-pub(super) fn replace_attachments(conn: &Connection, router_id: i64, list: &[AttachmentFields]) -> Result<()> {
-    conn.execute("DELETE FROM router_exchanges WHERE router_id = ?1", [router_id])?;
+pub(super) fn replace_attachments(
+    conn: &Connection,
+    router_id: i64,
+    list: &[AttachmentFields],
+) -> Result<()> {
+    conn.execute(
+        "DELETE FROM router_exchanges WHERE router_id = ?1",
+        [router_id],
+    )?;
     for a in list {
         insert_attachment(conn, router_id, a)?;
     }

@@ -2,7 +2,9 @@
 //! data"), and a large one for benchmarks. Documentation and private ASNs and
 //! addresses only.
 
-use super::{store, AdminState, BgpState, ConfigState, NewExchange, NewPeerGroup, NewSession, SessionType};
+use super::{
+    store, AdminState, BgpState, ConfigState, NewExchange, NewPeerGroup, NewSession, SessionType,
+};
 use crate::devices::{AuthMethod, NewAttachment, NewRouter, Platform};
 use crate::error::{Error, Result};
 use crate::settings::SettingsChanges;
@@ -10,15 +12,33 @@ use crate::values::AddressFamily;
 use rusqlite::params;
 
 const PEERS: [(u32, &str); 28] = [
-    (64497, "Example Transit Co"), (64498, "Documentation Cable"), (64499, "Sample Hosting"),
-    (64500, "Testnet Broadband"), (64501, "Placeholder CDN"), (64502, "Demo Mobile"),
-    (64503, "Reserved Research Network"), (64504, "Illustrative ISP"), (64505, "Specimen Cloud"),
-    (64506, "Exemplar Fibre"), (64507, "Model Networks"), (64508, "Prototype DNS"),
-    (64509, "Mock Video"), (64510, "Sandbox Gaming"), (64511, "Tutorial Telecom"),
-    (65536, "Four-Byte Example"), (65537, "Doc Edge"), (65538, "Paper Backbone"),
-    (65539, "Handbook Access"), (65540, "Manual Metro"), (65541, "Guide Wireless"),
-    (65542, "Primer Datacenter"), (65543, "Lesson Labs"), (65544, "Syllabus Security"),
-    (65545, "Outline Transit"), (65546, "Draft Communications"), (65547, "Template Telco"),
+    (64497, "Example Transit Co"),
+    (64498, "Documentation Cable"),
+    (64499, "Sample Hosting"),
+    (64500, "Testnet Broadband"),
+    (64501, "Placeholder CDN"),
+    (64502, "Demo Mobile"),
+    (64503, "Reserved Research Network"),
+    (64504, "Illustrative ISP"),
+    (64505, "Specimen Cloud"),
+    (64506, "Exemplar Fibre"),
+    (64507, "Model Networks"),
+    (64508, "Prototype DNS"),
+    (64509, "Mock Video"),
+    (64510, "Sandbox Gaming"),
+    (64511, "Tutorial Telecom"),
+    (65536, "Four-Byte Example"),
+    (65537, "Doc Edge"),
+    (65538, "Paper Backbone"),
+    (65539, "Handbook Access"),
+    (65540, "Manual Metro"),
+    (65541, "Guide Wireless"),
+    (65542, "Primer Datacenter"),
+    (65543, "Lesson Labs"),
+    (65544, "Syllabus Security"),
+    (65545, "Outline Transit"),
+    (65546, "Draft Communications"),
+    (65547, "Template Telco"),
     (65548, "Sketch Streaming"),
 ];
 
@@ -56,9 +76,27 @@ impl crate::Peerdesk {
                 prefix_v6: Some(v6.into()),
             })
         };
-        let fra = ix("Example IX Frankfurt", "Frankfurt", "DE", "192.0.2.0/24", "2001:db8:1::/64")?;
-        let ams = ix("Sample IX Amsterdam", "Amsterdam", "NL", "198.51.100.0/24", "2001:db8:2::/64")?;
-        let lon = ix("Demo IX London", "London", "GB", "203.0.113.0/24", "2001:db8:3::/64")?;
+        let fra = ix(
+            "Example IX Frankfurt",
+            "Frankfurt",
+            "DE",
+            "192.0.2.0/24",
+            "2001:db8:1::/64",
+        )?;
+        let ams = ix(
+            "Sample IX Amsterdam",
+            "Amsterdam",
+            "NL",
+            "198.51.100.0/24",
+            "2001:db8:2::/64",
+        )?;
+        let lon = ix(
+            "Demo IX London",
+            "London",
+            "GB",
+            "203.0.113.0/24",
+            "2001:db8:3::/64",
+        )?;
         let group = |family, name: &str| NewPeerGroup {
             router_id: None,
             name: name.into(),
@@ -83,30 +121,55 @@ impl crate::Peerdesk {
             attachments: att,
             new_peer_group: Some(group(AddressFamily::Ipv4, "IX-PEERS-V4")),
         };
-        let att = |exchange_id, host: u8| NewAttachment {
-            exchange_id,
-            ipv4: None,
-            ipv6: None,
-        }
-        .with_host(host, exchange_id == fra.id, exchange_id == ams.id);
-        let r1 = self.add_router(&router("edge1.fra", Platform::Frr, "edge1.fra.example.net",
-            vec![att(fra.id, 1), att(ams.id, 1)]))?;
-        let r2 = self.add_router(&router("edge2.lon", Platform::Bird2, "edge2.lon.example.net",
-            vec![att(ams.id, 2), att(lon.id, 2)]))?;
+        let att = |exchange_id, host: u8| {
+            NewAttachment {
+                exchange_id,
+                ipv4: None,
+                ipv6: None,
+            }
+            .with_host(host, exchange_id == fra.id, exchange_id == ams.id)
+        };
+        let r1 = self.add_router(&router(
+            "edge1.fra",
+            Platform::Frr,
+            "edge1.fra.example.net",
+            vec![att(fra.id, 1), att(ams.id, 1)],
+        ))?;
+        let r2 = self.add_router(&router(
+            "edge2.lon",
+            Platform::Bird2,
+            "edge2.lon.example.net",
+            vec![att(ams.id, 2), att(lon.id, 2)],
+        ))?;
         for r in [&r1, &r2] {
-            self.add_peer_group(&NewPeerGroup { router_id: Some(r.id), ..group(AddressFamily::Ipv6, "IX-PEERS-V6") })?;
+            self.add_peer_group(&NewPeerGroup {
+                router_id: Some(r.id),
+                ..group(AddressFamily::Ipv6, "IX-PEERS-V6")
+            })?;
         }
         let groups = self.list_peer_groups()?;
-        let pg = |router_id: i64, family| groups.iter().find(|g| g.router_id == router_id && g.family == family).map(|g| g.id);
-        let plan = [(fra.id, r1.id, "192.0.2", "2001:db8:1"), (ams.id, r1.id, "198.51.100", "2001:db8:2"),
-            (lon.id, r2.id, "203.0.113", "2001:db8:3")];
+        let pg = |router_id: i64, family| {
+            groups
+                .iter()
+                .find(|g| g.router_id == router_id && g.family == family)
+                .map(|g| g.id)
+        };
+        let plan = [
+            (fra.id, r1.id, "192.0.2", "2001:db8:1"),
+            (ams.id, r1.id, "198.51.100", "2001:db8:2"),
+            (lon.id, r2.id, "203.0.113", "2001:db8:3"),
+        ];
         let mut n = 0usize;
         for (i, (asn, name)) in PEERS.iter().enumerate() {
             let (ex, rid, v4, v6) = plan[i % plan.len()];
             let host = 10 + i;
             let both = i % 3 != 2;
             let created = self.add_session(&NewSession {
-                session_type: if i == 0 { SessionType::RouteServer } else { SessionType::Peer },
+                session_type: if i == 0 {
+                    SessionType::RouteServer
+                } else {
+                    SessionType::Peer
+                },
                 exchange_id: Some(ex),
                 router_id: rid,
                 asn: asn.to_string(),
@@ -176,7 +239,11 @@ pub fn seed_large(pd: &crate::Peerdesk, sessions: usize) -> Result<LargeSeed> {
         ssh_key_path: None,
         local_asn: "64496".into(),
         notes: String::new(),
-        attachments: vec![NewAttachment { exchange_id: ex.id, ipv4: Some("10.0.0.1".into()), ipv6: Some("2001:db8:ffff::1".into()) }],
+        attachments: vec![NewAttachment {
+            exchange_id: ex.id,
+            ipv4: Some("10.0.0.1".into()),
+            ipv6: Some("2001:db8:ffff::1".into()),
+        }],
         new_peer_group: None,
     })?;
     let mut conn = pd.db()?;
@@ -197,7 +264,11 @@ pub fn seed_large(pd: &crate::Peerdesk, sessions: usize) -> Result<LargeSeed> {
         for i in 0..sessions {
             let pair = i / 2;
             if i % 2 == 0 {
-                net.execute(params![4_200_000_000u32 + pair as u32, format!("Bench Network {pair}"), now])?;
+                net.execute(params![
+                    4_200_000_000u32 + pair as u32,
+                    format!("Bench Network {pair}"),
+                    now
+                ])?;
             }
             let network_id = tx.last_insert_rowid();
             let host = pair + 2;
@@ -207,10 +278,19 @@ pub fn seed_large(pd: &crate::Peerdesk, sessions: usize) -> Result<LargeSeed> {
                 (format!("2001:db8:ffff::{:x}", host), 6)
             };
             let (config, bgp) = states[pair % states.len()];
-            let admin = if pair % 17 == 0 { AdminState::Down } else { AdminState::Up };
-            ses.execute(params![ex.id, router.id, network_id, ip, version, admin, config, bgp, now])?;
+            let admin = if pair % 17 == 0 {
+                AdminState::Down
+            } else {
+                AdminState::Up
+            };
+            ses.execute(params![
+                ex.id, router.id, network_id, ip, version, admin, config, bgp, now
+            ])?;
         }
     }
     tx.commit()?;
-    Ok(LargeSeed { exchange_id: ex.id, sessions })
+    Ok(LargeSeed {
+        exchange_id: ex.id,
+        sessions,
+    })
 }

@@ -65,10 +65,16 @@ fn refuse(message: impl std::fmt::Display) -> Error {
 /// Checks the values an inventory file carries with the same rules as the forms.
 fn check(inv: &Inventory) -> Result<()> {
     if inv.format != FORMAT {
-        return Err(refuse(format!("format is '{}', expected '{FORMAT}'", inv.format)));
+        return Err(refuse(format!(
+            "format is '{}', expected '{FORMAT}'",
+            inv.format
+        )));
     }
     if inv.version != VERSION {
-        return Err(refuse(format!("version {} is not supported (this Peerdesk reads version {VERSION})", inv.version)));
+        return Err(refuse(format!(
+            "version {} is not supported (this Peerdesk reads version {VERSION})",
+            inv.version
+        )));
     }
     let ctx = |what: String| move |e: Error| refuse(format!("{what}: {e}"));
     for a in &inv.settings.own_asns {
@@ -77,8 +83,10 @@ fn check(inv: &Inventory) -> Result<()> {
     for e in &inv.exchanges {
         let c = ctx(format!("exchange {}", e.id));
         values::name(&e.name, "name", 100).map_err(&c)?;
-        values::optional_prefix(e.prefix_v4.as_deref(), AddressFamily::Ipv4, "prefixV4").map_err(&c)?;
-        values::optional_prefix(e.prefix_v6.as_deref(), AddressFamily::Ipv6, "prefixV6").map_err(&c)?;
+        values::optional_prefix(e.prefix_v4.as_deref(), AddressFamily::Ipv4, "prefixV4")
+            .map_err(&c)?;
+        values::optional_prefix(e.prefix_v6.as_deref(), AddressFamily::Ipv6, "prefixV6")
+            .map_err(&c)?;
     }
     for r in &inv.routers {
         let c = ctx(format!("router {}", r.id));
@@ -105,10 +113,16 @@ fn check(inv: &Inventory) -> Result<()> {
         let c = ctx(format!("session {}", s.id));
         let ip = values::ip(&s.peer_ip, "peerIp").map_err(&c)?;
         if AddressFamily::of(&ip).version() != i64::from(s.ip_version) {
-            return Err(refuse(format!("session {}: ipVersion does not match {}", s.id, s.peer_ip)));
+            return Err(refuse(format!(
+                "session {}: ipVersion does not match {}",
+                s.id, s.peer_ip
+            )));
         }
         if ip.to_string() != s.peer_ip {
-            return Err(refuse(format!("session {}: address {} is not in canonical form", s.id, s.peer_ip)));
+            return Err(refuse(format!(
+                "session {}: address {} is not in canonical form",
+                s.id, s.peer_ip
+            )));
         }
         values::notes(&s.notes, "notes").map_err(&c)?;
     }
@@ -195,7 +209,14 @@ impl crate::Peerdesk {
         let now = self.now();
         let mut conn = self.db()?;
         let tx = conn.transaction()?;
-        for table in ["sessions", "peer_groups", "router_exchanges", "routers", "networks", "exchanges"] {
+        for table in [
+            "sessions",
+            "peer_groups",
+            "router_exchanges",
+            "routers",
+            "networks",
+            "exchanges",
+        ] {
             tx.execute(&format!("DELETE FROM {table}"), [])?;
         }
         let ctx = |what: String| move |e: Error| refuse(format!("{what}: {e}"));
@@ -222,13 +243,23 @@ impl crate::Peerdesk {
             store::insert_network_row(&tx, n).map_err(ctx(format!("network AS{}", n.asn)))?;
         }
         for s in &inv.sessions {
-            store::insert_session_row(&tx, s).map_err(ctx(format!("session {} {}", s.id, s.peer_ip)))?;
+            store::insert_session_row(&tx, s)
+                .map_err(ctx(format!("session {} {}", s.id, s.peer_ip)))?;
         }
         let summary = InventoryCounts::from(inv);
-        audit::record(&tx, &now, "inventory", None, AuditAction::Import,
-            &format!("Inventory imported: {} routers, {} exchanges, {} sessions",
-                summary.routers, summary.exchanges, summary.sessions),
-            None::<&()>, Some(&summary))?;
+        audit::record(
+            &tx,
+            &now,
+            "inventory",
+            None,
+            AuditAction::Import,
+            &format!(
+                "Inventory imported: {} routers, {} exchanges, {} sessions",
+                summary.routers, summary.exchanges, summary.sessions
+            ),
+            None::<&()>,
+            Some(&summary),
+        )?;
         tx.commit()?;
         Ok(summary)
     }
@@ -241,7 +272,9 @@ impl crate::Peerdesk {
         );
         for s in &sessions {
             let fields = [
-                s.exchange_name.clone().unwrap_or_else(|| "No Exchange".into()),
+                s.exchange_name
+                    .clone()
+                    .unwrap_or_else(|| "No Exchange".into()),
                 s.router_name.clone(),
                 s.peer_group_name.clone().unwrap_or_default(),
                 s.asn.to_string(),
@@ -251,7 +284,9 @@ impl crate::Peerdesk {
                 s.session_type.as_str().into(),
                 s.admin_state.as_str().into(),
                 s.config_state.as_str().into(),
-                s.bgp_state.map(|b| b.as_str().to_string()).unwrap_or_default(),
+                s.bgp_state
+                    .map(|b| b.as_str().to_string())
+                    .unwrap_or_default(),
                 s.bgp_refreshed_at.clone().unwrap_or_default(),
                 s.notes.clone(),
             ];

@@ -331,7 +331,12 @@ pub struct SessionFilter {
 }
 
 /// Refuses `ip` unless it lies inside `prefix` (the exchange's LAN).
-pub(crate) fn check_inside(ip: &IpAddr, prefix: &str, exchange: &str, field: &'static str) -> Result<()> {
+pub(crate) fn check_inside(
+    ip: &IpAddr,
+    prefix: &str,
+    exchange: &str,
+    field: &'static str,
+) -> Result<()> {
     let net: IpNet = prefix
         .parse()
         .map_err(|_| Error::Internal(format!("stored prefix {prefix} does not parse")))?;
@@ -362,8 +367,13 @@ impl NewExchange {
             v => Ok(v),
         };
         let country = self.country.trim().to_ascii_uppercase();
-        if !country.is_empty() && !(country.len() == 2 && country.bytes().all(|b| b.is_ascii_alphabetic())) {
-            return Err(Error::invalid("country", "a two-letter country code such as DE"));
+        if !country.is_empty()
+            && !(country.len() == 2 && country.bytes().all(|b| b.is_ascii_alphabetic()))
+        {
+            return Err(Error::invalid(
+                "country",
+                "a two-letter country code such as DE",
+            ));
         }
         Ok(ExchangeFields {
             name: values::name(&self.name, "name", 100)?,
@@ -371,8 +381,16 @@ impl NewExchange {
             country,
             peeringdb_ix_id: positive(self.peeringdb_ix_id, "peeringdbIxId")?,
             peeringdb_ixlan_id: positive(self.peeringdb_ixlan_id, "peeringdbIxlanId")?,
-            prefix_v4: values::optional_prefix(self.prefix_v4.as_deref(), AddressFamily::Ipv4, "prefixV4")?,
-            prefix_v6: values::optional_prefix(self.prefix_v6.as_deref(), AddressFamily::Ipv6, "prefixV6")?,
+            prefix_v4: values::optional_prefix(
+                self.prefix_v4.as_deref(),
+                AddressFamily::Ipv4,
+                "prefixV4",
+            )?,
+            prefix_v6: values::optional_prefix(
+                self.prefix_v6.as_deref(),
+                AddressFamily::Ipv6,
+                "prefixV6",
+            )?,
         })
     }
 }
@@ -407,21 +425,33 @@ fn check_address(
         if pg.router_id != router_id {
             return Err(Error::invalid(
                 "peerGroup",
-                format!("peer group {} belongs to router {}", pg.name, pg.router_name),
+                format!(
+                    "peer group {} belongs to router {}",
+                    pg.name, pg.router_name
+                ),
             ));
         }
         if pg.family != family {
             return Err(Error::invalid(
                 addr.field,
-                format!("{} is not an {} address as peer group {} requires", addr.ip, pg.family.label(), pg.name),
+                format!(
+                    "{} is not an {} address as peer group {} requires",
+                    addr.ip,
+                    pg.family.label(),
+                    pg.name
+                ),
             ));
         }
         if let (Some(pg_ex), Some(ex)) = (pg.exchange_id, exchange) {
             if pg_ex != ex.id {
                 return Err(Error::invalid(
                     "peerGroup",
-                    format!("peer group {} is for {}, not {}", pg.name,
-                        pg.exchange_name.unwrap_or_default(), ex.name),
+                    format!(
+                        "peer group {} is for {}, not {}",
+                        pg.name,
+                        pg.exchange_name.unwrap_or_default(),
+                        ex.name
+                    ),
                 ));
             }
         }
@@ -449,8 +479,16 @@ impl crate::Peerdesk {
         let tx = conn.transaction()?;
         let id = store::insert_exchange(&tx, &f, &now)?;
         let ex = store::get_exchange(&tx, id)?;
-        audit::record(&tx, &now, "exchange", Some(id), AuditAction::Create,
-            &format!("Exchange {} added", ex.name), None::<&()>, Some(&ex))?;
+        audit::record(
+            &tx,
+            &now,
+            "exchange",
+            Some(id),
+            AuditAction::Create,
+            &format!("Exchange {} added", ex.name),
+            None::<&()>,
+            Some(&ex),
+        )?;
         tx.commit()?;
         Ok(ex)
     }
@@ -464,16 +502,44 @@ impl crate::Peerdesk {
         store::update_exchange(&tx, id, &f, &now)?;
         let ex = store::get_exchange(&tx, id)?;
         // A narrowed LAN must still hold every session and router address on it.
-        for s in store::list_sessions(&tx, &SessionFilter { exchange_id: Some(id), ..Default::default() })? {
-            let ip: IpAddr = s.peer_ip.parse().map_err(|_| Error::Internal("stored IP".into()))?;
-            let (prefix, field) = if ip.is_ipv4() { (&ex.prefix_v4, "prefixV4") } else { (&ex.prefix_v6, "prefixV6") };
+        for s in store::list_sessions(
+            &tx,
+            &SessionFilter {
+                exchange_id: Some(id),
+                ..Default::default()
+            },
+        )? {
+            let ip: IpAddr = s
+                .peer_ip
+                .parse()
+                .map_err(|_| Error::Internal("stored IP".into()))?;
+            let (prefix, field) = if ip.is_ipv4() {
+                (&ex.prefix_v4, "prefixV4")
+            } else {
+                (&ex.prefix_v6, "prefixV6")
+            };
             if let Some(p) = prefix {
-                check_inside(&ip, p, &ex.name, field).map_err(|_| Error::conflict(field,
-                    format!("session with {} ({}) would fall outside {p}", s.network_name, s.peer_ip)))?;
+                check_inside(&ip, p, &ex.name, field).map_err(|_| {
+                    Error::conflict(
+                        field,
+                        format!(
+                            "session with {} ({}) would fall outside {p}",
+                            s.network_name, s.peer_ip
+                        ),
+                    )
+                })?;
             }
         }
-        audit::record(&tx, &now, "exchange", Some(id), AuditAction::Update,
-            &format!("Exchange {} changed", ex.name), Some(&old), Some(&ex))?;
+        audit::record(
+            &tx,
+            &now,
+            "exchange",
+            Some(id),
+            AuditAction::Update,
+            &format!("Exchange {} changed", ex.name),
+            Some(&old),
+            Some(&ex),
+        )?;
         tx.commit()?;
         Ok(ex)
     }
@@ -484,14 +550,34 @@ impl crate::Peerdesk {
         let mut conn = self.db()?;
         let tx = conn.transaction()?;
         let old = store::get_exchange(&tx, id)?;
-        let n = store::list_sessions(&tx, &SessionFilter { exchange_id: Some(id), ..Default::default() })?.len();
+        let n = store::list_sessions(
+            &tx,
+            &SessionFilter {
+                exchange_id: Some(id),
+                ..Default::default()
+            },
+        )?
+        .len();
         if n > 0 {
-            return Err(Error::Conflict { field: None,
-                message: format!("{} has {n} session(s); delete them before deleting the exchange", old.name) });
+            return Err(Error::Conflict {
+                field: None,
+                message: format!(
+                    "{} has {n} session(s); delete them before deleting the exchange",
+                    old.name
+                ),
+            });
         }
         store::delete_exchange(&tx, id)?;
-        audit::record(&tx, &now, "exchange", Some(id), AuditAction::Delete,
-            &format!("Exchange {} deleted", old.name), Some(&old), None::<&()>)?;
+        audit::record(
+            &tx,
+            &now,
+            "exchange",
+            Some(id),
+            AuditAction::Delete,
+            &format!("Exchange {} deleted", old.name),
+            Some(&old),
+            None::<&()>,
+        )?;
         tx.commit()?;
         Ok(())
     }
@@ -516,16 +602,30 @@ impl crate::Peerdesk {
         let tx = conn.transaction()?;
         let old = store::get_peer_group(&tx, id)?;
         if old.session_count > 0 && (old.router_id != f.router_id || old.family != f.family) {
-            return Err(Error::conflict("routerId", format!(
-                "peer group {} has {} session(s): its router and family cannot change",
-                old.name, old.session_count)));
+            return Err(Error::conflict(
+                "routerId",
+                format!(
+                    "peer group {} has {} session(s): its router and family cannot change",
+                    old.name, old.session_count
+                ),
+            ));
         }
         crate::devices::get_router(&tx, f.router_id)?;
-        if let Some(ex) = f.exchange_id { store::get_exchange(&tx, ex)?; }
+        if let Some(ex) = f.exchange_id {
+            store::get_exchange(&tx, ex)?;
+        }
         store::update_peer_group(&tx, id, &f, &now)?;
         let pg = store::get_peer_group(&tx, id)?;
-        audit::record(&tx, &now, "peer_group", Some(id), AuditAction::Update,
-            &format!("Peer group {} changed", pg.name), Some(&old), Some(&pg))?;
+        audit::record(
+            &tx,
+            &now,
+            "peer_group",
+            Some(id),
+            AuditAction::Update,
+            &format!("Peer group {} changed", pg.name),
+            Some(&old),
+            Some(&pg),
+        )?;
         tx.commit()?;
         Ok(pg)
     }
@@ -536,12 +636,25 @@ impl crate::Peerdesk {
         let tx = conn.transaction()?;
         let old = store::get_peer_group(&tx, id)?;
         if old.session_count > 0 {
-            return Err(Error::Conflict { field: None, message: format!(
-                "peer group {} has {} session(s); move or delete them first", old.name, old.session_count) });
+            return Err(Error::Conflict {
+                field: None,
+                message: format!(
+                    "peer group {} has {} session(s); move or delete them first",
+                    old.name, old.session_count
+                ),
+            });
         }
         store::delete_peer_group(&tx, id)?;
-        audit::record(&tx, &now, "peer_group", Some(id), AuditAction::Delete,
-            &format!("Peer group {} deleted", old.name), Some(&old), None::<&()>)?;
+        audit::record(
+            &tx,
+            &now,
+            "peer_group",
+            Some(id),
+            AuditAction::Delete,
+            &format!("Peer group {} deleted", old.name),
+            Some(&old),
+            None::<&()>,
+        )?;
         tx.commit()?;
         Ok(())
     }
@@ -564,32 +677,62 @@ impl crate::Peerdesk {
         let asn = Asn::parse(&new.asn, "asn")?;
         let notes = values::notes(&new.notes, "notes")?;
         let as_set = values::identifier(&new.as_set, "asSet")?;
-        let md5 = new.md5_password.as_deref().filter(|p| !p.is_empty())
-            .map(|p| values::md5_password(p, "md5Password")).transpose()?;
+        let md5 = new
+            .md5_password
+            .as_deref()
+            .filter(|p| !p.is_empty())
+            .map(|p| values::md5_password(p, "md5Password"))
+            .transpose()?;
         let mut addresses = Vec::new();
         for (text, pg, field, family) in [
-            (new.peer_ipv4.as_deref(), new.peer_group_v4, "peerIpv4", AddressFamily::Ipv4),
-            (new.peer_ipv6.as_deref(), new.peer_group_v6, "peerIpv6", AddressFamily::Ipv6),
+            (
+                new.peer_ipv4.as_deref(),
+                new.peer_group_v4,
+                "peerIpv4",
+                AddressFamily::Ipv4,
+            ),
+            (
+                new.peer_ipv6.as_deref(),
+                new.peer_group_v6,
+                "peerIpv6",
+                AddressFamily::Ipv6,
+            ),
         ] {
             if let Some(ip) = values::optional_ip(text, field)? {
                 if AddressFamily::of(&ip) != family {
-                    return Err(Error::invalid(field, format!("{ip} is not an {} address", family.label())));
+                    return Err(Error::invalid(
+                        field,
+                        format!("{ip} is not an {} address", family.label()),
+                    ));
                 }
-                addresses.push(SessionAddress { ip, peer_group_id: pg, field });
+                addresses.push(SessionAddress {
+                    ip,
+                    peer_group_id: pg,
+                    field,
+                });
             }
         }
         if addresses.is_empty() {
-            return Err(Error::invalid("peerIpv4", "enter the peer's IPv4 or IPv6 address"));
+            return Err(Error::invalid(
+                "peerIpv4",
+                "enter the peer's IPv4 or IPv6 address",
+            ));
         }
         let now = self.now();
         let mut conn = self.db()?;
         let tx = conn.transaction()?;
         crate::devices::get_router(&tx, new.router_id)
             .map_err(|_| Error::invalid("routerId", "choose a router"))?;
-        let exchange = new.exchange_id.map(|id| store::get_exchange(&tx, id)).transpose()?;
+        let exchange = new
+            .exchange_id
+            .map(|id| store::get_exchange(&tx, id))
+            .transpose()?;
         if let Some(ex) = &exchange {
             if !store::router_on_exchange(&tx, new.router_id, ex.id)? {
-                return Err(Error::invalid("routerId", format!("the router is not attached to {}", ex.name)));
+                return Err(Error::invalid(
+                    "routerId",
+                    format!("the router is not attached to {}", ex.name),
+                ));
             }
         }
         for a in &addresses {
@@ -601,41 +744,68 @@ impl crate::Peerdesk {
                 let name = values::name(&new.peer_name, "peerName", 200)?;
                 let id = store::insert_network(&tx, asn.get(), &name, &as_set, &now)?;
                 let net = store::get_network(&tx, id)?;
-                audit::record(&tx, &now, "network", Some(id), AuditAction::Create,
-                    &format!("Network {} {} added", asn, name), None::<&()>, Some(&net))?;
+                audit::record(
+                    &tx,
+                    &now,
+                    "network",
+                    Some(id),
+                    AuditAction::Create,
+                    &format!("Network {} {} added", asn, name),
+                    None::<&()>,
+                    Some(&net),
+                )?;
                 id
             }
         };
         let mut created = Vec::new();
         let mut written_keys: Vec<String> = Vec::new();
         for a in &addresses {
-            let id = store::insert_session(&tx, &store::SessionRow {
-                session_type: new.session_type,
-                exchange_id: new.exchange_id,
-                router_id: new.router_id,
-                peer_group_id: a.peer_group_id,
-                network_id,
-                peer_ip: a.ip.to_string(),
-                ip_version: AddressFamily::of(&a.ip).version(),
-                admin_state: AdminState::Up,
-                notes: notes.clone(),
-            }, &now)?;
+            let id = store::insert_session(
+                &tx,
+                &store::SessionRow {
+                    session_type: new.session_type,
+                    exchange_id: new.exchange_id,
+                    router_id: new.router_id,
+                    peer_group_id: a.peer_group_id,
+                    network_id,
+                    peer_ip: a.ip.to_string(),
+                    ip_version: AddressFamily::of(&a.ip).version(),
+                    admin_state: AdminState::Up,
+                    notes: notes.clone(),
+                },
+                &now,
+            )?;
             if let Some(p) = &md5 {
                 let key = session_md5_key(id);
                 if let Err(e) = self.secrets.set(&key, &Secret::new(p.clone())) {
-                    for k in &written_keys { let _ = self.secrets.delete(k); }
+                    for k in &written_keys {
+                        let _ = self.secrets.delete(k);
+                    }
                     return Err(e.into());
                 }
                 store::set_md5_ref(&tx, id, Some(&key))?;
                 written_keys.push(key);
             }
             let s = store::get_session(&tx, id)?;
-            audit::record(&tx, &now, "session", Some(id), AuditAction::Create,
-                &format!("Session with {} {} ({}) added", asn, s.network_name, s.peer_ip), None::<&()>, Some(&s))?;
+            audit::record(
+                &tx,
+                &now,
+                "session",
+                Some(id),
+                AuditAction::Create,
+                &format!(
+                    "Session with {} {} ({}) added",
+                    asn, s.network_name, s.peer_ip
+                ),
+                None::<&()>,
+                Some(&s),
+            )?;
             created.push(s);
         }
         if let Err(e) = tx.commit() {
-            for k in &written_keys { let _ = self.secrets.delete(k); }
+            for k in &written_keys {
+                let _ = self.secrets.delete(k);
+            }
             return Err(e.into());
         }
         Ok(created)
@@ -644,17 +814,42 @@ impl crate::Peerdesk {
     pub fn update_session(&self, id: i64, changes: &SessionChanges) -> Result<Session> {
         let ip = values::ip(&changes.peer_ip, "peerIp")?;
         let notes = values::notes(&changes.notes, "notes")?;
-        let md5 = changes.md5_password.as_deref().filter(|p| !p.is_empty())
-            .map(|p| values::md5_password(p, "md5Password")).transpose()?;
+        let md5 = changes
+            .md5_password
+            .as_deref()
+            .filter(|p| !p.is_empty())
+            .map(|p| values::md5_password(p, "md5Password"))
+            .transpose()?;
         let now = self.now();
         let mut conn = self.db()?;
         let tx = conn.transaction()?;
         let old = store::get_session(&tx, id)?;
-        let exchange = old.exchange_id.map(|e| store::get_exchange(&tx, e)).transpose()?;
-        check_address(&tx, exchange.as_ref(), old.router_id,
-            &SessionAddress { ip, peer_group_id: changes.peer_group_id, field: "peerIp" }, Some(id))?;
-        store::update_session(&tx, id, changes.session_type, changes.peer_group_id, &ip.to_string(),
-            AddressFamily::of(&ip).version(), changes.admin_state, &notes, &now)?;
+        let exchange = old
+            .exchange_id
+            .map(|e| store::get_exchange(&tx, e))
+            .transpose()?;
+        check_address(
+            &tx,
+            exchange.as_ref(),
+            old.router_id,
+            &SessionAddress {
+                ip,
+                peer_group_id: changes.peer_group_id,
+                field: "peerIp",
+            },
+            Some(id),
+        )?;
+        store::update_session(
+            &tx,
+            id,
+            changes.session_type,
+            changes.peer_group_id,
+            &ip.to_string(),
+            AddressFamily::of(&ip).version(),
+            changes.admin_state,
+            &notes,
+            &now,
+        )?;
         let key = session_md5_key(id);
         if changes.clear_md5 {
             self.secrets.delete(&key)?;
@@ -664,8 +859,19 @@ impl crate::Peerdesk {
             store::set_md5_ref(&tx, id, Some(&key))?;
         }
         let s = store::get_session(&tx, id)?;
-        audit::record(&tx, &now, "session", Some(id), AuditAction::Update,
-            &format!("Session with AS{} {} ({}) changed", s.asn, s.network_name, s.peer_ip), Some(&old), Some(&s))?;
+        audit::record(
+            &tx,
+            &now,
+            "session",
+            Some(id),
+            AuditAction::Update,
+            &format!(
+                "Session with AS{} {} ({}) changed",
+                s.asn, s.network_name, s.peer_ip
+            ),
+            Some(&old),
+            Some(&s),
+        )?;
         tx.commit()?;
         Ok(s)
     }
@@ -678,8 +884,19 @@ impl crate::Peerdesk {
         let tx = conn.transaction()?;
         let old = store::get_session(&tx, id)?;
         store::delete_session(&tx, id)?;
-        audit::record(&tx, &now, "session", Some(id), AuditAction::Delete,
-            &format!("Session with AS{} {} ({}) deleted", old.asn, old.network_name, old.peer_ip), Some(&old), None::<&()>)?;
+        audit::record(
+            &tx,
+            &now,
+            "session",
+            Some(id),
+            AuditAction::Delete,
+            &format!(
+                "Session with AS{} {} ({}) deleted",
+                old.asn, old.network_name, old.peer_ip
+            ),
+            Some(&old),
+            None::<&()>,
+        )?;
         tx.commit()?;
         if let Some(key) = &old.md5_ref {
             let _ = self.secrets.delete(key);

@@ -62,7 +62,10 @@ pub(super) fn list_exchange_summaries(conn: &Connection) -> Result<Vec<ExchangeS
     )?;
     for row in stmt.query_map([], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?)))? {
         let (ex, name) = row?;
-        if let Some(s) = out.iter_mut().find(|s| s.exchange.as_ref().map(|e| e.id) == Some(ex)) {
+        if let Some(s) = out
+            .iter_mut()
+            .find(|s| s.exchange.as_ref().map(|e| e.id) == Some(ex))
+        {
             s.router_names.push(name);
         }
     }
@@ -78,7 +81,7 @@ pub(super) fn list_exchange_summaries(conn: &Connection) -> Result<Vec<ExchangeS
     };
     let mut stmt = conn.prepare_cached(
         "SELECT exchange_id, count(*),
-            sum(bgp_state = 'established'),
+            sum(coalesce(bgp_state, '') = 'established'),
             sum(config_state = 'configured'),
             sum(config_state = 'pending'),
             sum(config_state = 'failed'),
@@ -88,14 +91,24 @@ pub(super) fn list_exchange_summaries(conn: &Connection) -> Result<Vec<ExchangeS
     let rows = stmt.query_map([], |r| {
         Ok((
             r.get::<_, Option<i64>>(0)?,
-            [r.get::<_, u32>(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?, r.get(6)?],
+            [
+                r.get::<_, u32>(1)?,
+                r.get(2)?,
+                r.get(3)?,
+                r.get(4)?,
+                r.get(5)?,
+                r.get(6)?,
+            ],
         ))
     })?;
     for row in rows {
         let (ex, c) = row?;
         let target = match ex {
             None => &mut no_exchange,
-            Some(id) => match out.iter_mut().find(|s| s.exchange.as_ref().map(|e| e.id) == Some(id)) {
+            Some(id) => match out
+                .iter_mut()
+                .find(|s| s.exchange.as_ref().map(|e| e.id) == Some(id))
+            {
                 Some(s) => s,
                 None => continue,
             },
@@ -129,11 +142,18 @@ pub(super) fn insert_exchange(conn: &Connection, f: &ExchangeFields, now: &str) 
             now
         ],
     )
-    .map_err(|e| unique_as_conflict(e, "name", || format!("an exchange named {} exists", f.name)))?;
+    .map_err(|e| {
+        unique_as_conflict(e, "name", || format!("an exchange named {} exists", f.name))
+    })?;
     Ok(conn.last_insert_rowid())
 }
 
-pub(super) fn update_exchange(conn: &Connection, id: i64, f: &ExchangeFields, now: &str) -> Result<()> {
+pub(super) fn update_exchange(
+    conn: &Connection,
+    id: i64,
+    f: &ExchangeFields,
+    now: &str,
+) -> Result<()> {
     conn.execute(
         "UPDATE exchanges SET name = ?2, city = ?3, country = ?4, peeringdb_ix_id = ?5,
             peeringdb_ixlan_id = ?6, prefix_v4 = ?7, prefix_v6 = ?8, updated_at = ?9
@@ -150,7 +170,9 @@ pub(super) fn update_exchange(conn: &Connection, id: i64, f: &ExchangeFields, no
             now
         ],
     )
-    .map_err(|e| unique_as_conflict(e, "name", || format!("an exchange named {} exists", f.name)))?;
+    .map_err(|e| {
+        unique_as_conflict(e, "name", || format!("an exchange named {} exists", f.name))
+    })?;
     Ok(())
 }
 
@@ -180,7 +202,11 @@ pub(crate) fn insert_exchange_row(conn: &Connection, e: &Exchange) -> Result<()>
     Ok(())
 }
 
-pub(super) fn router_on_exchange(conn: &Connection, router_id: i64, exchange_id: i64) -> Result<bool> {
+pub(super) fn router_on_exchange(
+    conn: &Connection,
+    router_id: i64,
+    exchange_id: i64,
+) -> Result<bool> {
     Ok(conn
         .prepare_cached("SELECT 1 FROM router_exchanges WHERE router_id = ?1 AND exchange_id = ?2")?
         .exists([router_id, exchange_id])?)
@@ -226,7 +252,11 @@ pub(crate) fn list_peer_groups(conn: &Connection) -> Result<Vec<PeerGroup>> {
 }
 
 /// Validates and inserts a peer group inside the caller's transaction, with its audit entry.
-pub(crate) fn insert_peer_group_in(conn: &Connection, new: &NewPeerGroup, now: &str) -> Result<PeerGroup> {
+pub(crate) fn insert_peer_group_in(
+    conn: &Connection,
+    new: &NewPeerGroup,
+    now: &str,
+) -> Result<PeerGroup> {
     let f = new.validate()?;
     crate::devices::get_router(conn, f.router_id)
         .map_err(|_| Error::invalid("routerId", "choose a router"))?;
@@ -268,7 +298,12 @@ pub(crate) fn insert_peer_group_in(conn: &Connection, new: &NewPeerGroup, now: &
     Ok(pg)
 }
 
-pub(super) fn update_peer_group(conn: &Connection, id: i64, f: &PeerGroupFields, now: &str) -> Result<()> {
+pub(super) fn update_peer_group(
+    conn: &Connection,
+    id: i64,
+    f: &PeerGroupFields,
+    now: &str,
+) -> Result<()> {
     conn.execute(
         "UPDATE peer_groups SET name = ?2, router_id = ?3, exchange_id = ?4, family = ?5,
             import_policy = ?6, export_policy = ?7, max_prefix = ?8, session_type = ?9, updated_at = ?10
@@ -363,7 +398,13 @@ pub(super) fn network_by_asn(conn: &Connection, asn: u32) -> Result<Option<i64>>
         .optional()?)
 }
 
-pub(super) fn insert_network(conn: &Connection, asn: u32, name: &str, as_set: &str, now: &str) -> Result<i64> {
+pub(super) fn insert_network(
+    conn: &Connection,
+    asn: u32,
+    name: &str,
+    as_set: &str,
+    now: &str,
+) -> Result<i64> {
     conn.execute(
         "INSERT INTO networks (asn, name, as_set, local_peer, created_at, updated_at)
          VALUES (?1, ?2, ?3, 1, ?4, ?4)",
@@ -459,10 +500,17 @@ pub(crate) fn list_sessions(conn: &Connection, f: &SessionFilter) -> Result<Vec<
         .filter(|t| !t.is_empty())
         .map(|t| {
             // "AS64500" matches the number too.
-            let t = t.strip_prefix("AS").or_else(|| t.strip_prefix("as")).filter(|d| {
-                !d.is_empty() && d.bytes().all(|b| b.is_ascii_digit())
-            }).unwrap_or(t);
-            format!("%{}%", t.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_"))
+            let t = t
+                .strip_prefix("AS")
+                .or_else(|| t.strip_prefix("as"))
+                .filter(|d| !d.is_empty() && d.bytes().all(|b| b.is_ascii_digit()))
+                .unwrap_or(t);
+            format!(
+                "%{}%",
+                t.replace('\\', "\\\\")
+                    .replace('%', "\\%")
+                    .replace('_', "\\_")
+            )
         });
     let mut stmt = conn.prepare_cached(&format!(
         "{SESSION}
@@ -497,7 +545,11 @@ pub(crate) fn list_sessions(conn: &Connection, f: &SessionFilter) -> Result<Vec<
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
-pub(super) fn session_by_router_ip(conn: &Connection, router_id: i64, ip: &str) -> Result<Option<i64>> {
+pub(super) fn session_by_router_ip(
+    conn: &Connection,
+    router_id: i64,
+    ip: &str,
+) -> Result<Option<i64>> {
     Ok(conn
         .prepare_cached("SELECT id FROM sessions WHERE router_id = ?1 AND peer_ip = ?2")?
         .query_row(params![router_id, ip], |r| r.get(0))
@@ -559,7 +611,10 @@ pub(crate) fn insert_session_row(conn: &Connection, s: &Session) -> Result<()> {
 }
 
 pub(super) fn set_md5_ref(conn: &Connection, id: i64, key: Option<&str>) -> Result<()> {
-    conn.execute("UPDATE sessions SET md5_ref = ?2 WHERE id = ?1", params![id, key])?;
+    conn.execute(
+        "UPDATE sessions SET md5_ref = ?2 WHERE id = ?1",
+        params![id, key],
+    )?;
     Ok(())
 }
 
@@ -579,7 +634,16 @@ pub(super) fn update_session(
         "UPDATE sessions SET session_type = ?2, peer_group_id = ?3, peer_ip = ?4, ip_version = ?5,
             admin_state = ?6, notes = ?7, updated_at = ?8
          WHERE id = ?1",
-        params![id, session_type, peer_group_id, peer_ip, ip_version, admin_state, notes, now],
+        params![
+            id,
+            session_type,
+            peer_group_id,
+            peer_ip,
+            ip_version,
+            admin_state,
+            notes,
+            now
+        ],
     )
     .map_err(|e| {
         unique_as_conflict(e, "peerIp", || {

@@ -34,14 +34,21 @@ impl SettingsChanges {
         for text in self.own_asns.iter().filter(|t| !t.trim().is_empty()) {
             let asn = Asn::parse(text, "ownAsns")?.get();
             if own_asns.contains(&asn) {
-                return Err(Error::invalid("ownAsns", format!("AS{asn} is listed twice")));
+                return Err(Error::invalid(
+                    "ownAsns",
+                    format!("AS{asn} is listed twice"),
+                ));
             }
             own_asns.push(asn);
         }
         Ok(Settings {
             own_asns,
             org_name: values::optional_name(&self.org_name, "orgName", 200)?,
-            coordinator_name: values::optional_name(&self.coordinator_name, "coordinatorName", 200)?,
+            coordinator_name: values::optional_name(
+                &self.coordinator_name,
+                "coordinatorName",
+                200,
+            )?,
             coordinator_email: values::optional_email(&self.coordinator_email, "coordinatorEmail")?,
         })
     }
@@ -58,8 +65,16 @@ impl crate::Peerdesk {
         let tx = conn.transaction()?;
         let old = store::get(&tx)?;
         store::put(&tx, &new)?;
-        audit::record(&tx, &self.now(), "settings", None, AuditAction::Update,
-            "Settings changed", Some(&old), Some(&new))?;
+        audit::record(
+            &tx,
+            &self.now(),
+            "settings",
+            None,
+            AuditAction::Update,
+            "Settings changed",
+            Some(&old),
+            Some(&new),
+        )?;
         tx.commit()?;
         Ok(new)
     }

@@ -1,0 +1,12 @@
+//! IPC commands, one file per core domain, each a thin call into `peerdesk-core`.
+//! Errors cross IPC as `CommandError { kind, message, field }`.
+
+pub mod audit;
+pub mod devices;
+pub mod dialogs;
+pub mod peering;
+pub mod secrets;
+pub mod settings;
+
+pub type Core<'a> = tauri::State<'a, peerdesk_core::Peerdesk>;
+pub type CmdResult<T> = Result<T, peerdesk_core::CommandError>;
