@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# Runs a command inside its own D-Bus session with an unlocked gnome-keyring
+# (the Secret Service) and a fresh kernel session keyring, so code that uses
+# the OS keyring works in a headless shell or on CI:
+#
+#   scripts/with-keyring.sh cargo test --workspace
+#
+# The keyring lives in a temporary XDG_DATA_HOME that is removed afterwards;
+# gnome-keyring-daemon leaves with the session bus when the command ends.
+set -euo pipefail
+
+if [ $# -eq 0 ]; then
+  echo "usage: $0 COMMAND [ARGS...]" >&2
+  exit 2
+fi
+for tool in dbus-run-session gnome-keyring-daemon keyctl; do
+  command -v "$tool" >/dev/null || { echo "with-keyring: $tool is missing: run scripts/deps.sh" >&2; exit 1; }
+done
+
+keyring_home=$(mktemp -d "${TMPDIR:-/tmp}/peerdesk-keyring.XXXXXX")
+trap 'rm -rf "$keyring_home"' EXIT
+
+# stderr of dbus-daemon ("Failed to set fd limit") is noise when not root-capable.
+PEERDESK_KEYRING_HOME="$keyring_home" dbus-run-session -- bash -c '
+  export XDG_DATA_HOME="$PEERDESK_KEYRING_HOME"
+  eval "$(printf %s peerdesk-test | gnome-keyring-daemon --unlock --components=secrets)"
+  export GNOME_KEYRING_CONTROL
+  exec keyctl session - "$@"' peerdesk-keyring "$@"
