@@ -19,7 +19,7 @@ const AS_TRANS: u32 = 23456;
 
 impl Asn {
     pub fn new(value: i64, field: &'static str) -> Result<Self> {
-        if value < 1 || value > 4_294_967_294 {
+        if !(1..=4_294_967_294).contains(&value) {
             return Err(Error::invalid(
                 field,
                 format!("ASN {value} is out of range: an ASN is between 1 and 4294967294"),

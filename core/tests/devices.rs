@@ -103,7 +103,8 @@ fn the_router_password_lives_in_the_secret_store_and_never_in_the_database() {
 #[test]
 fn router_fields_are_validated_with_the_field_named() {
     let f = core();
-    let cases: Vec<(Box<dyn Fn(&mut peerdesk_core::devices::NewRouter)>, &str)> = vec![
+    type Mutation = Box<dyn Fn(&mut peerdesk_core::devices::NewRouter)>;
+    let cases: Vec<(Mutation, &str)> = vec![
         (Box::new(|r| r.name = " ".into()), "name"),
         (
             Box::new(|r| r.mgmt_address = "rtr;reload".into()),

@@ -7,11 +7,13 @@ use peerdesk_app::keyring_store::KeyringStore;
 use peerdesk_core::clock::SystemClock;
 use peerdesk_core::devices::{AuthMethod, NewRouter, Platform};
 use peerdesk_core::secrets::{Secret, SecretStore};
-use peerdesk_core::{ErrorKind, Peerdesk};
+use peerdesk_core::Peerdesk;
 use std::sync::Arc;
 
-fn store() -> Option<KeyringStore> {
-    let store = KeyringStore::new(format!("peerdesk-test-{}", std::process::id()));
+/// A keyring store under a service name of its own, so tests running in
+/// parallel never see each other's entries.
+fn store(test: &str) -> Option<KeyringStore> {
+    let store = KeyringStore::new(format!("peerdesk-test-{test}-{}", std::process::id()));
     let status = store.status();
     if status.available {
         return Some(store);
@@ -34,7 +36,9 @@ fn store() -> Option<KeyringStore> {
 
 #[test]
 fn secrets_round_trip_through_the_os_keyring() {
-    let Some(store) = store() else { return };
+    let Some(store) = store("roundtrip") else {
+        return;
+    };
     assert_eq!(
         store.get("router/1/credential").unwrap(),
         None,
@@ -62,7 +66,7 @@ fn secrets_round_trip_through_the_os_keyring() {
 
 #[test]
 fn a_router_password_goes_to_the_keyring_and_not_into_the_database_file() {
-    let Some(store) = store() else { return };
+    let Some(store) = store("router") else { return };
     let store = Arc::new(store);
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("peerdesk.db");

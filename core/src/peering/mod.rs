@@ -367,9 +367,8 @@ impl NewExchange {
             v => Ok(v),
         };
         let country = self.country.trim().to_ascii_uppercase();
-        if !country.is_empty()
-            && !(country.len() == 2 && country.bytes().all(|b| b.is_ascii_alphabetic()))
-        {
+        let two_letters = country.len() == 2 && country.bytes().all(|b| b.is_ascii_alphabetic());
+        if !country.is_empty() && !two_letters {
             return Err(Error::invalid(
                 "country",
                 "a two-letter country code such as DE",
