@@ -261,6 +261,7 @@ pub fn seed_large(pd: &crate::Peerdesk, sessions: usize) -> Result<LargeSeed> {
             "INSERT INTO sessions (session_type, exchange_id, router_id, network_id, peer_ip, ip_version,
                 admin_state, config_state, bgp_state, notes, created_at, updated_at)
              VALUES ('peer', ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, '', ?9, ?9)")?;
+        let mut network_id = 0;
         for i in 0..sessions {
             let pair = i / 2;
             if i % 2 == 0 {
@@ -269,8 +270,8 @@ pub fn seed_large(pd: &crate::Peerdesk, sessions: usize) -> Result<LargeSeed> {
                     format!("Bench Network {pair}"),
                     now
                 ])?;
+                network_id = tx.last_insert_rowid();
             }
-            let network_id = tx.last_insert_rowid();
             let host = pair + 2;
             let (ip, version) = if i % 2 == 0 {
                 (format!("10.0.{}.{}", host / 256, host % 256), 4)
