@@ -1,0 +1,102 @@
+// The virtualised table: only a window of the rows is in the DOM, the right
+// window after scrolling, and sorting reorders the whole set.
+import { fireEvent, render } from '@testing-library/svelte';
+import { flushSync } from 'svelte';
+import { describe, expect, it } from 'vitest';
+import DataTable from './DataTable.svelte';
+import { rowWindow, type Column } from './datatable';
+
+interface Row {
+  id: number;
+  name: string;
+}
+
+const ROW_HEIGHT = 30;
+const rows: Row[] = Array.from({ length: 20_000 }, (_, i) => ({ id: i, name: `peer ${i}` }));
+const columns: Column<Row>[] = [
+  { id: 'id', header: 'Id', text: (r) => String(r.id), sort: (a, b) => a.id - b.id },
+  { id: 'name', header: 'Name', text: (r) => r.name },
+];
+
+function renderTable(list: Row[] = rows) {
+  return render(DataTable<Row>, {
+    props: {
+      rows: list,
+      columns,
+      key: (r: Row) => r.id,
+      rowTestId: (r: Row) => `row-${r.id}`,
+      label: 'Test rows',
+      rowHeight: ROW_HEIGHT,
+      overscan: 5,
+      // jsdom does no layout: the viewport is treated as 600 px (20 rows) tall.
+      fallbackHeight: 600,
+    },
+  });
+}
+
+const renderedIds = (container: HTMLElement) =>
+  Array.from(container.querySelectorAll('[data-testid^="row-"]')).map((el) =>
+    Number(el.getAttribute('data-testid')!.slice(4)),
+  );
+
+describe('DataTable', () => {
+  it('renders only a window of 20,000 rows, starting at the first', () => {
+    const { container } = renderTable();
+    const ids = renderedIds(container);
+    expect(ids[0]).toBe(0);
+    expect(ids.length).toBeGreaterThanOrEqual(20);
+    expect(ids.length).toBeLessThanOrEqual(40);
+    expect(ids).toEqual(ids.map((_, i) => i));
+  });
+
+  it('sizes the scroll area for every row, so the scrollbar covers all 20,000', () => {
+    const { container } = renderTable();
+    const body = container.querySelector<HTMLElement>('.body')!;
+    expect(body.style.height).toBe(`${20_000 * ROW_HEIGHT}px`);
+    expect(container.querySelector('[role="table"]')!.getAttribute('aria-rowcount')).toBe('20001');
+  });
+
+  it('shows the rows at the scroll position after scrolling', async () => {
+    const { container } = renderTable();
+    const viewport = container.querySelector<HTMLElement>('.viewport')!;
+    // The header is one row tall and sticky; row 10,000 starts below it.
+    viewport.scrollTop = ROW_HEIGHT + 10_000 * ROW_HEIGHT;
+    await fireEvent.scroll(viewport);
+    flushSync();
+    const ids = renderedIds(container);
+    expect(ids).toContain(10_000);
+    expect(ids).toContain(10_019);
+    expect(ids).not.toContain(0);
+    expect(Math.min(...ids)).toBeGreaterThanOrEqual(10_000 - 5);
+    expect(ids.length).toBeLessThanOrEqual(40);
+    const first = container.querySelector<HTMLElement>('.window')!;
+    expect(first.style.transform).toBe(`translateY(${Math.min(...ids) * ROW_HEIGHT}px)`);
+  });
+
+  it('puts the row text in its cells', () => {
+    const { getByTestId } = renderTable();
+    expect(getByTestId('row-3').textContent).toContain('peer 3');
+  });
+
+  it('sorts all rows, not only the visible ones, when a sortable header is clicked twice', async () => {
+    const { container, getByRole } = renderTable();
+    const header = getByRole('button', { name: /Id/ });
+    await fireEvent.click(header);
+    await fireEvent.click(header);
+    expect(renderedIds(container)[0]).toBe(19_999);
+  });
+
+  it('shows the empty text when there are no rows', () => {
+    const { container } = renderTable([]);
+    expect(container.querySelector('.empty')!.textContent).toContain('Nothing to show');
+  });
+});
+
+describe('rowWindow', () => {
+  it('adds the overscan on both sides and stays inside the rows', () => {
+    expect(rowWindow(20_000, 0, 600, 30, 5)).toEqual({ start: 0, end: 26 });
+    expect(rowWindow(20_000, 3000, 600, 30, 5)).toEqual({ start: 95, end: 126 });
+    expect(rowWindow(20_000, 30 * 19_999, 600, 30, 5)).toEqual({ start: 19_994, end: 20_000 });
+    expect(rowWindow(0, 0, 600, 30, 5)).toEqual({ start: 0, end: 0 });
+  });
+});

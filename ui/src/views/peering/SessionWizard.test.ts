@@ -1,0 +1,221 @@
+// The Add Session wizard against a mocked api: router choices follow the
+// exchange, the ASN is checked by core on blur, and a core error is shown next
+// to its field on the step that holds it, with everything typed kept.
+import { fireEvent, render, screen, waitFor } from '@testing-library/svelte';
+import userEvent from '@testing-library/user-event';
+import { beforeEach, describe, expect, it, vi } from 'vitest';
+import { ApiError } from '$lib/api/invoke';
+import type { Exchange } from '$lib/bindings/Exchange';
+import type { Network } from '$lib/bindings/Network';
+import type { PeerGroup } from '$lib/bindings/PeerGroup';
+import type { Router } from '$lib/bindings/Router';
+
+const api = vi.hoisted(() => ({
+  addSession: vi.fn(),
+  listNetworks: vi.fn(),
+  checkAsn: vi.fn(),
+}));
+vi.mock('$lib/api/peering', () => ({ addSession: api.addSession, listNetworks: api.listNetworks }));
+vi.mock('$lib/api/settings', () => ({ checkAsn: api.checkAsn }));
+
+import SessionWizard from './SessionWizard.svelte';
+
+const stamp = { createdAt: '', updatedAt: '' };
+const exchange = (id: number, name: string): Exchange => ({
+  id,
+  name,
+  city: '',
+  country: 'DE',
+  peeringdbIxId: null,
+  peeringdbIxlanId: null,
+  prefixV4: '192.0.2.0/24',
+  prefixV6: null,
+  ...stamp,
+});
+const router = (id: number, name: string, exchangeIds: number[]): Router => ({
+  id,
+  name,
+  mgmtAddress: '203.0.113.1',
+  sshPort: 22,
+  platform: 'frr',
+  username: 'u',
+  authMethod: 'agent',
+  credentialRef: null,
+  sshKeyPath: null,
+  localAsn: 64496,
+  notes: '',
+  attachments: exchangeIds.map((exchangeId) => ({ exchangeId, exchangeName: '', ipv4: null, ipv6: null })),
+  ...stamp,
+});
+const group = (id: number, name: string, routerId: number, family: 'ipv4' | 'ipv6', exchangeId: number | null): PeerGroup => ({
+  id,
+  name,
+  routerId,
+  routerName: '',
+  exchangeId,
+  exchangeName: null,
+  family,
+  importPolicy: '',
+  exportPolicy: '',
+  maxPrefix: null,
+  sessionType: 'peer',
+  sessionCount: 0,
+  ...stamp,
+});
+const knownNetwork: Network = {
+  id: 1,
+  asn: 64500,
+  name: 'Example Peer',
+  asSet: 'AS-EXAMPLE',
+  maxPrefixV4: null,
+  maxPrefixV6: null,
+  peeringdbNetId: null,
+  localPeer: true,
+  sessionCount: 1,
+  ...stamp,
+};
+
+const exchanges = [exchange(1, 'Test IX Frankfurt'), exchange(2, 'Test IX Amsterdam')];
+const routers = [router(10, 'edge1.fra', [1]), router(20, 'edge1.ams', [2])];
+const peerGroups = [
+  group(100, 'FRA-V4', 10, 'ipv4', 1),
+  group(101, 'FRA-V6', 10, 'ipv6', 1),
+  group(200, 'AMS-V4', 20, 'ipv4', 2),
+];
+
+function open() {
+  const onsaved = vi.fn();
+  const onclose = vi.fn();
+  render(SessionWizard, { props: { exchanges, routers, peerGroups, onsaved, onclose } });
+  return { onsaved, onclose, user: userEvent.setup() };
+}
+
+const value = (id: string) => (screen.getByTestId(id) as HTMLInputElement).value;
+const optionTexts = (id: string) =>
+  Array.from((screen.getByTestId(id) as HTMLSelectElement).options).map((o) => o.textContent!.trim());
+
+beforeEach(() => {
+  api.addSession.mockReset();
+  api.listNetworks.mockReset().mockResolvedValue([knownNetwork]);
+  api.checkAsn.mockReset().mockImplementation(async (text: string) => {
+    const n = Number(text.replace(/^AS/i, ''));
+    if (n === 0) throw new ApiError('invalid', 'AS0 is reserved', 'asn');
+    return { asn: n, note: n >= 64496 && n <= 64511 ? 'documentation ASN' : null };
+  });
+});
+
+async function fillToStep3(user: ReturnType<typeof userEvent.setup>, asn = '64501') {
+  await user.click(screen.getByTestId('wizard-next'));
+  await user.type(screen.getByTestId('session-asn'), asn);
+  await user.type(screen.getByTestId('session-peer-name'), 'Second Peer');
+  await user.click(screen.getByTestId('wizard-next'));
+  await screen.findByTestId('session-ipv4');
+  await user.type(screen.getByTestId('session-ipv4'), '192.0.2.77');
+}
+
+describe('SessionWizard', () => {
+  it('offers only the routers attached to the chosen exchange, all of them for No Exchange', async () => {
+    open();
+    expect(optionTexts('session-router')).toEqual(['edge1.fra (AS64496)']);
+    await fireEvent.change(screen.getByTestId('session-exchange'), { target: { value: '2' } });
+    expect(optionTexts('session-router')).toEqual(['edge1.ams (AS64496)']);
+    expect(value('session-router')).toBe('20');
+    await fireEvent.change(screen.getByTestId('session-exchange'), { target: { value: '' } });
+    expect(optionTexts('session-router')).toEqual(['edge1.fra (AS64496)', 'edge1.ams (AS64496)']);
+  });
+
+  it("checks the ASN on blur, shows core's note and prefills a known network's name", async () => {
+    const { user } = open();
+    await user.click(screen.getByTestId('wizard-next'));
+    await user.type(screen.getByTestId('session-asn'), 'AS64500');
+    await user.tab();
+    await waitFor(() => expect(screen.getByTestId('asn-note').textContent).toBe('documentation ASN'));
+    expect(api.checkAsn).toHaveBeenCalledWith('AS64500');
+    expect(value('session-peer-name')).toBe('Example Peer');
+    expect(value('session-as-set')).toBe('AS-EXAMPLE');
+  });
+
+  it('refuses to leave step 2 while core rejects the ASN, with the error at the ASN field', async () => {
+    const { user } = open();
+    await user.click(screen.getByTestId('wizard-next'));
+    await user.type(screen.getByTestId('session-asn'), '0');
+    await user.click(screen.getByTestId('wizard-next'));
+    expect((await screen.findByTestId('error-asn')).textContent).toBe('AS0 is reserved');
+    expect(screen.queryByTestId('session-ipv4')).toBeNull();
+  });
+
+  it('offers only peer groups of the chosen router with the right family, and sends the session', async () => {
+    const { user, onsaved } = open();
+    await fillToStep3(user);
+    expect(optionTexts('session-pg-v4')).toEqual(['None', 'FRA-V4']);
+    expect(optionTexts('session-pg-v6')).toEqual(['None', 'FRA-V6']);
+    api.addSession.mockResolvedValue([{ id: 1 }]);
+    await user.click(screen.getByTestId('session-save'));
+    expect(api.addSession).toHaveBeenCalledWith({
+      sessionType: 'peer',
+      exchangeId: 1,
+      routerId: 10,
+      asn: '64501',
+      peerName: 'Second Peer',
+      asSet: '',
+      peerIpv4: '192.0.2.77',
+      peerGroupV4: 100,
+      peerIpv6: undefined,
+      peerGroupV6: undefined,
+      md5Password: undefined,
+      notes: '',
+    });
+    await waitFor(() => expect(onsaved).toHaveBeenCalledWith([{ id: 1 }]));
+  });
+
+  it('goes back to step 2 and shows a core error for the ASN there, keeping what was typed', async () => {
+    const { user, onsaved } = open();
+    await fillToStep3(user, '64502');
+    api.addSession.mockRejectedValue(new ApiError('conflict', 'AS64502 is one of your own ASNs', 'asn'));
+    await user.click(screen.getByTestId('session-save'));
+
+    expect((await screen.findByTestId('error-asn')).textContent).toBe('AS64502 is one of your own ASNs');
+    expect(value('session-asn')).toBe('64502');
+    expect(value('session-peer-name')).toBe('Second Peer');
+    expect(screen.queryByTestId('session-ipv4')).toBeNull();
+    expect(onsaved).not.toHaveBeenCalled();
+
+    await user.click(screen.getByTestId('wizard-next'));
+    expect(value('session-ipv4')).toBe('192.0.2.77');
+  });
+
+  it('shows an address error next to the IPv4 field on step 3', async () => {
+    const { user } = open();
+    await fillToStep3(user);
+    api.addSession.mockRejectedValue(
+      new ApiError('invalid', '198.51.100.7 is outside Test IX Frankfurt (192.0.2.0/24)', 'peerIpv4'),
+    );
+    await user.click(screen.getByTestId('session-save'));
+    expect((await screen.findByTestId('error-peerIpv4')).textContent).toContain('outside Test IX Frankfurt');
+    expect(value('session-ipv4')).toBe('192.0.2.77');
+    expect(screen.queryByTestId('form-error')).toBeNull();
+  });
+
+  it('jumps to step 1 for a router error and shows an error without a field at the top', async () => {
+    const { user } = open();
+    await fillToStep3(user);
+    api.addSession.mockRejectedValueOnce(new ApiError('invalid', 'the router is not attached', 'routerId'));
+    await user.click(screen.getByTestId('session-save'));
+    expect((await screen.findByTestId('error-routerId')).textContent).toBe('the router is not attached');
+    expect(screen.getByTestId('session-router')).toBeTruthy();
+
+    await user.click(screen.getByTestId('wizard-next'));
+    await user.click(screen.getByTestId('wizard-next'));
+    api.addSession.mockRejectedValueOnce(new ApiError('internal', 'database is locked', null));
+    await user.click(screen.getByTestId('session-save'));
+    expect((await screen.findByTestId('form-error')).textContent).toBe('database is locked');
+    expect(screen.getByTestId('session-ipv4')).toBeTruthy();
+  });
+
+  it('advances with Enter', async () => {
+    const { user } = open();
+    await user.click(screen.getByTestId('wizard-next'));
+    await user.type(screen.getByTestId('session-asn'), '64501{Enter}');
+    expect(await screen.findByTestId('session-ipv4')).toBeTruthy();
+  });
+});
