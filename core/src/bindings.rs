@@ -16,7 +16,10 @@ macro_rules! export_all {
 /// Writes every IPC type's binding (and its dependencies) into `dir`.
 pub fn export_bindings(dir: &Path) -> Result<(), ExportError> {
     let cfg = Config::new().with_large_int("number").with_out_dir(dir);
-    use crate::{audit::*, devices::*, error::*, peering::*, secrets::*, settings::*, values::*};
+    use crate::{
+        audit::*, devices::*, error::*, peering::*, peeringdb::*, secrets::*, settings::*,
+        values::*,
+    };
     export_all!(&cfg;
         CommandError, ErrorKind, AsnInfo, AddressFamily, KeyringStatus,
         Settings, SettingsChanges,
@@ -24,6 +27,8 @@ pub fn export_bindings(dir: &Path) -> Result<(), ExportError> {
         Exchange, ExchangeSummary, NewExchange, PeerGroup, NewPeerGroup, Network,
         Session, NewSession, SessionChanges, SessionFilter, SessionType, AdminState, ConfigState, BgpState,
         InventoryCounts, AuditEntry, AuditFilter, AuditAction,
+        SyncSummary, TypeCount, SyncProgress, PeeringDbStatus, SyncRun, PdbNetwork, PdbPresence,
+        PdbContact, MaxPrefixSuggestion, PdbNetworkDetail, PdbExchange, CommonExchange, AvailablePeer,
     )
 }
 

@@ -19,6 +19,14 @@ pub enum ErrorKind {
     KeyringUnavailable,
     /// Reading or writing a file failed.
     Io,
+    /// A remote service (PeeringDB, a router, a mail server) could not be reached.
+    Unreachable,
+    /// A remote service refused our credentials.
+    AuthFailed,
+    /// A remote service answered, but with an error or with data we refuse.
+    Rejected,
+    /// The user cancelled the operation; nothing was changed.
+    Cancelled,
     /// Something that should not happen: the store or a bug.
     Internal,
 }
@@ -41,6 +49,14 @@ pub enum Error {
     Secrets(#[from] crate::secrets::SecretsError),
     #[error("file error: {0}")]
     Io(#[from] std::io::Error),
+    #[error("{0}")]
+    Unreachable(String),
+    #[error("{0}")]
+    AuthFailed(String),
+    #[error("{0}")]
+    Rejected(String),
+    #[error("cancelled; nothing was changed")]
+    Cancelled,
     #[error("database error: {0}")]
     Store(#[from] rusqlite::Error),
     #[error("database migration failed: {0}")]
@@ -57,6 +73,10 @@ impl Error {
             Error::Conflict { .. } => ErrorKind::Conflict,
             Error::Secrets(e) => e.kind(),
             Error::Io(_) => ErrorKind::Io,
+            Error::Unreachable(_) => ErrorKind::Unreachable,
+            Error::AuthFailed(_) => ErrorKind::AuthFailed,
+            Error::Rejected(_) => ErrorKind::Rejected,
+            Error::Cancelled => ErrorKind::Cancelled,
             Error::Store(_) | Error::Migration(_) | Error::Internal(_) => ErrorKind::Internal,
         }
     }

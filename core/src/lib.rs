@@ -13,7 +13,9 @@ pub mod bindings;
 pub mod clock;
 pub mod devices;
 pub mod error;
+pub mod events;
 pub mod peering;
+pub mod peeringdb;
 pub mod secrets;
 pub mod settings;
 pub mod store;
@@ -29,6 +31,8 @@ use std::sync::{Arc, Mutex, MutexGuard};
 
 pub struct Peerdesk {
     conn: Mutex<Connection>,
+    /// The database file, for work that needs a connection of its own (sync).
+    path: Option<std::path::PathBuf>,
     secrets: Arc<dyn SecretStore>,
     clock: Arc<dyn Clock>,
 }
@@ -36,7 +40,9 @@ pub struct Peerdesk {
 impl Peerdesk {
     /// Opens (creating and migrating if needed) the database at `path`.
     pub fn open(path: &Path, secrets: Arc<dyn SecretStore>, clock: Arc<dyn Clock>) -> Result<Self> {
-        Ok(Self::with_connection(store::open(path)?, secrets, clock))
+        let mut core = Self::with_connection(store::open(path)?, secrets, clock);
+        core.path = Some(path.to_path_buf());
+        Ok(core)
     }
 
     /// A handle on a fresh in-memory database, for tests and benchmarks.
@@ -55,6 +61,7 @@ impl Peerdesk {
     ) -> Self {
         Peerdesk {
             conn: Mutex::new(conn),
+            path: None,
             secrets,
             clock,
         }
@@ -72,5 +79,9 @@ impl Peerdesk {
 
     pub(crate) fn now(&self) -> String {
         clock::stamp(self.clock.now())
+    }
+
+    pub(crate) fn secrets(&self) -> &dyn SecretStore {
+        self.secrets.as_ref()
     }
 }

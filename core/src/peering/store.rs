@@ -391,7 +391,7 @@ pub(super) fn get_network(conn: &Connection, id: i64) -> Result<Network> {
         .ok_or_else(|| Error::not_found("network", id))
 }
 
-pub(super) fn network_by_asn(conn: &Connection, asn: u32) -> Result<Option<i64>> {
+pub(crate) fn network_by_asn(conn: &Connection, asn: u32) -> Result<Option<i64>> {
     Ok(conn
         .prepare_cached("SELECT id FROM networks WHERE asn = ?1")?
         .query_row([asn], |r| r.get(0))

@@ -1,0 +1,384 @@
+//! The local PeeringDB mirror: syncing it (see [`sync`]) and what it powers
+//! offline — network and exchange lookups, the peer's addresses at an exchange,
+//! common exchanges, available peers, max-prefix suggestions and contacts by
+//! role. Lookups read only the mirror; nothing here needs the network.
+
+pub mod schema;
+mod store;
+pub mod sync;
+
+use crate::error::{Error, Result};
+use crate::events::EventSink;
+use crate::peering::{NewExchange, Session, SessionFilter};
+use crate::secrets::Secret;
+use crate::values::Asn;
+use serde::Serialize;
+use ts_rs::TS;
+
+pub use sync::{SyncOptions, SyncProgress, SyncSummary, TypeCount, DEFAULT_BASE_URL};
+
+/// The keyring key of the user's PeeringDB API key.
+pub const API_KEY_SECRET: &str = "peeringdb/api-key";
+
+#[derive(Debug, Clone, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct SyncRun {
+    pub started_at: String,
+    pub finished_at: String,
+    /// `ok`, `failed` or `cancelled`.
+    pub outcome: String,
+    pub message: String,
+}
+
+#[derive(Debug, Clone, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct PeeringDbStatus {
+    pub last_success_at: Option<String>,
+    pub last_run: Option<SyncRun>,
+    pub networks: u32,
+    pub exchanges: u32,
+    pub memberships: u32,
+}
+
+#[derive(Debug, Clone, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct PdbNetwork {
+    pub net_id: i64,
+    pub asn: u32,
+    pub name: String,
+    pub aka: String,
+    pub irr_as_set: String,
+    pub info_prefixes4: Option<u32>,
+    pub info_prefixes6: Option<u32>,
+    pub info_type: String,
+    pub never_via_route_servers: bool,
+    pub policy_general: String,
+    pub policy_url: String,
+    pub policy_locations: String,
+    pub website: String,
+    pub looking_glass: String,
+    pub updated: String,
+}
+
+/// A network's port on an exchange LAN.
+#[derive(Debug, Clone, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct PdbPresence {
+    pub ix_id: i64,
+    pub ix_name: String,
+    pub asn: u32,
+    pub ipaddr4: Option<String>,
+    pub ipaddr6: Option<String>,
+    pub speed: Option<u32>,
+    pub is_rs_peer: bool,
+    pub operational: bool,
+}
+
+#[derive(Debug, Clone, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct PdbContact {
+    /// `Policy`, `NOC`, `Technical`, … or `Exchange policy` for the fallback.
+    pub role: String,
+    pub name: String,
+    pub email: String,
+    pub phone: String,
+}
+
+#[derive(Debug, Clone, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct MaxPrefixSuggestion {
+    pub v4: u32,
+    pub v6: u32,
+    /// Where the numbers come from, for the tooltip.
+    pub source: String,
+}
+
+#[derive(Debug, Clone, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct PdbNetworkDetail {
+    pub network: PdbNetwork,
+    pub exchanges: Vec<PdbPresence>,
+    pub contacts: Vec<PdbContact>,
+    pub max_prefix: MaxPrefixSuggestion,
+    /// Our sessions with this network.
+    pub sessions: Vec<Session>,
+}
+
+#[derive(Debug, Clone, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct PdbExchange {
+    pub ix_id: i64,
+    pub ixlan_id: Option<i64>,
+    pub name: String,
+    pub name_long: String,
+    pub city: String,
+    pub country: String,
+    pub prefix_v4: Option<String>,
+    pub prefix_v6: Option<String>,
+    pub members: u32,
+    pub policy_email: String,
+}
+
+#[derive(Debug, Clone, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct CommonExchange {
+    pub ix_id: i64,
+    pub name: String,
+    pub city: String,
+    pub country: String,
+    /// The matching exchange in our inventory, when we have it.
+    pub local_exchange_id: Option<i64>,
+    pub ours: Vec<PdbPresence>,
+    pub theirs: Vec<PdbPresence>,
+}
+
+#[derive(Debug, Clone, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct AvailablePeer {
+    pub net_id: i64,
+    pub asn: u32,
+    pub name: String,
+    pub policy_general: String,
+    pub is_rs_peer: bool,
+    pub never_via_route_servers: bool,
+    pub info_prefixes4: Option<u32>,
+    pub info_prefixes6: Option<u32>,
+    pub ipaddr4: Option<String>,
+    pub ipaddr6: Option<String>,
+}
+
+/// Headroom for max-prefix suggestions: (PeeringDB value + extra) × factor.
+#[derive(Debug, Clone, Copy)]
+pub struct MaxPrefixPolicy {
+    pub extra: u32,
+    pub factor: f64,
+}
+
+impl Default for MaxPrefixPolicy {
+    fn default() -> Self {
+        MaxPrefixPolicy {
+            extra: 100,
+            factor: 1.15,
+        }
+    }
+}
+
+impl MaxPrefixPolicy {
+    /// A missing or zero PeeringDB value counts as zero, so the suggestion is
+    /// never below `extra × factor` (115 by default).
+    pub fn suggest(&self, value: Option<u32>) -> u32 {
+        let v = f64::from(value.unwrap_or(0)) + f64::from(self.extra);
+        (v * self.factor).ceil().min(f64::from(u32::MAX)) as u32
+    }
+}
+
+impl crate::Peerdesk {
+    /// Syncs the mirror from PeeringDB. On any error or cancel the previous
+    /// mirror stays as it was. The outcome is recorded for [`Self::peeringdb_status`].
+    pub fn sync_peeringdb(
+        &self,
+        opts: &SyncOptions,
+        events: &dyn EventSink,
+    ) -> Result<SyncSummary> {
+        let started = self.clock.now();
+        let started_stamp = crate::clock::stamp(started);
+        let result = match &self.path {
+            Some(path) => {
+                let mut conn = crate::store::open(path)?;
+                sync::run(&mut conn, opts, events, started.timestamp(), || self.now())
+            }
+            None => {
+                let mut conn = self.db()?;
+                sync::run(&mut conn, opts, events, started.timestamp(), || self.now())
+            }
+        };
+        let (outcome, message) = match &result {
+            Ok(s) => (
+                "ok",
+                format!(
+                    "{} rows updated, {} deleted in {:.1} s ({} requests)",
+                    s.types.iter().map(|t| t.upserted).sum::<u32>(),
+                    s.types.iter().map(|t| t.deleted).sum::<u32>(),
+                    s.millis as f64 / 1000.0,
+                    s.requests
+                ),
+            ),
+            Err(Error::Cancelled) => ("cancelled", "cancelled; the previous mirror is kept".into()),
+            Err(e) => ("failed", format!("{e}; the previous mirror is kept")),
+        };
+        store::record_run(&*self.db()?, &started_stamp, &self.now(), outcome, &message)?;
+        result
+    }
+
+    /// The stored PeeringDB API key, if the user has set one.
+    pub fn peeringdb_api_key(&self) -> Result<Option<Secret>> {
+        Ok(self.secrets().get(API_KEY_SECRET)?)
+    }
+
+    /// Stores (or with an empty value removes) the PeeringDB API key in the keyring.
+    pub fn set_peeringdb_api_key(&self, key: &str) -> Result<()> {
+        let key = key.trim();
+        if key.is_empty() {
+            return Ok(self.secrets().delete(API_KEY_SECRET)?);
+        }
+        if key.len() > 200
+            || !key
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b == b'.' || b == b'_' || b == b'-')
+        {
+            return Err(Error::invalid(
+                "apiKey",
+                "this does not look like a PeeringDB API key",
+            ));
+        }
+        Ok(self.secrets().set(API_KEY_SECRET, &Secret::new(key))?)
+    }
+
+    pub fn peeringdb_status(&self) -> Result<PeeringDbStatus> {
+        store::status(&*self.db()?)
+    }
+
+    /// Networks by ASN (`64500`, `AS64500`) or by name/aka substring.
+    pub fn search_pdb_networks(&self, query: &str, limit: u32) -> Result<Vec<PdbNetwork>> {
+        let q = query.trim();
+        if q.is_empty() {
+            return Ok(Vec::new());
+        }
+        let conn = self.db()?;
+        match Asn::parse(q, "query") {
+            Ok(asn) => Ok(store::network_by_asn(&conn, asn.get())?
+                .into_iter()
+                .collect()),
+            Err(_) => store::networks_by_name(&conn, q, limit.clamp(1, 200)),
+        }
+    }
+
+    /// Everything the mirror knows of a network, and what we have with it.
+    pub fn pdb_network(&self, asn: u32) -> Result<PdbNetworkDetail> {
+        let conn = self.db()?;
+        let network = store::network_by_asn(&conn, asn)?
+            .ok_or_else(|| Error::not_found("PeeringDB network AS", i64::from(asn)))?;
+        let exchanges = store::presences_of(&conn, asn, None)?;
+        let contacts = store::contacts(&conn, network.net_id, None)?;
+        let max_prefix = suggestion(&network, MaxPrefixPolicy::default());
+        let local = crate::peering::network_id_by_asn(&conn, asn)?;
+        drop(conn);
+        let sessions = match local {
+            Some(id) => self.list_sessions(&SessionFilter {
+                network_id: Some(id),
+                ..Default::default()
+            })?,
+            None => Vec::new(),
+        };
+        Ok(PdbNetworkDetail {
+            network,
+            exchanges,
+            contacts,
+            max_prefix,
+            sessions,
+        })
+    }
+
+    /// The peer's addresses on one of our exchanges (through its PeeringDB ix id).
+    pub fn peer_addresses(&self, asn: u32, exchange_id: i64) -> Result<Vec<PdbPresence>> {
+        let conn = self.db()?;
+        let ex = crate::peering::get_exchange(&conn, exchange_id)?;
+        match ex.peeringdb_ix_id {
+            Some(ix) => store::presences_of(&conn, asn, Some(ix)),
+            None => Ok(Vec::new()),
+        }
+    }
+
+    pub fn search_pdb_exchanges(&self, query: &str, limit: u32) -> Result<Vec<PdbExchange>> {
+        store::exchanges_by_name(&*self.db()?, query.trim(), limit.clamp(1, 200))
+    }
+
+    /// An Add Exchange form filled from a PeeringDB exchange.
+    pub fn exchange_from_pdb(&self, ix_id: i64) -> Result<NewExchange> {
+        let ix = store::exchange(&*self.db()?, ix_id)?
+            .ok_or_else(|| Error::not_found("PeeringDB exchange", ix_id))?;
+        Ok(NewExchange {
+            name: ix.name,
+            city: ix.city,
+            country: ix.country,
+            peeringdb_ix_id: Some(ix.ix_id),
+            peeringdb_ixlan_id: ix.ixlan_id,
+            prefix_v4: ix.prefix_v4,
+            prefix_v6: ix.prefix_v6,
+        })
+    }
+
+    /// Exchanges where one of our ASNs and `asn` are both present.
+    pub fn common_exchanges(&self, asn: u32) -> Result<Vec<CommonExchange>> {
+        let own = self.get_settings()?.own_asns;
+        store::common_exchanges(&*self.db()?, &own, asn)
+    }
+
+    /// Members of the exchange we have no session with, minus our own and hidden ones.
+    pub fn available_peers(&self, exchange_id: i64) -> Result<Vec<AvailablePeer>> {
+        let own = self.get_settings()?.own_asns;
+        let conn = self.db()?;
+        let ex = crate::peering::get_exchange(&conn, exchange_id)?;
+        let Some(ix) = ex.peeringdb_ix_id else {
+            return Ok(Vec::new());
+        };
+        store::available_peers(&conn, exchange_id, ix, &own)
+    }
+
+    pub fn hide_peer(&self, exchange_id: i64, asn: u32, hidden: bool) -> Result<()> {
+        store::set_hidden(&*self.db()?, exchange_id, asn, hidden)
+    }
+
+    pub fn suggest_max_prefix(&self, asn: u32) -> Result<MaxPrefixSuggestion> {
+        let net = store::network_by_asn(&*self.db()?, asn)?;
+        Ok(match net {
+            Some(n) => suggestion(&n, MaxPrefixPolicy::default()),
+            None => MaxPrefixSuggestion {
+                v4: MaxPrefixPolicy::default().suggest(None),
+                v6: MaxPrefixPolicy::default().suggest(None),
+                source: format!("AS{asn} is not in the PeeringDB mirror: default headroom only"),
+            },
+        })
+    }
+
+    /// Who to write to: Policy, then NOC, then Technical contacts, then the
+    /// exchange's policy address.
+    pub fn contacts_for(&self, asn: u32, exchange_id: Option<i64>) -> Result<Vec<PdbContact>> {
+        let conn = self.db()?;
+        let ix = match exchange_id {
+            Some(id) => crate::peering::get_exchange(&conn, id)?.peeringdb_ix_id,
+            None => None,
+        };
+        match store::network_by_asn(&conn, asn)? {
+            Some(n) => store::contacts(&conn, n.net_id, ix),
+            None => Ok(Vec::new()),
+        }
+    }
+}
+
+fn suggestion(n: &PdbNetwork, policy: MaxPrefixPolicy) -> MaxPrefixSuggestion {
+    let known = |v: Option<u32>| v.filter(|v| *v > 0);
+    let source = match (known(n.info_prefixes4), known(n.info_prefixes6)) {
+        (Some(_), Some(_)) => format!("PeeringDB (+{} × {})", policy.extra, policy.factor),
+        (None, None) => "PeeringDB has no prefix counts: default headroom only".to_string(),
+        _ => "PeeringDB has one family's count; the other gets default headroom".to_string(),
+    };
+    MaxPrefixSuggestion {
+        v4: policy.suggest(n.info_prefixes4),
+        v6: policy.suggest(n.info_prefixes6),
+        source,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::MaxPrefixPolicy;
+
+    #[test]
+    fn max_prefix_headroom_is_value_plus_100_times_1_15_rounded_up() {
+        let p = MaxPrefixPolicy::default();
+        assert_eq!(p.suggest(Some(1000)), 1265);
+        assert_eq!(p.suggest(Some(0)), 115);
+        assert_eq!(p.suggest(None), 115);
+    }
+}
