@@ -1,4 +1,4 @@
-// The toast queue: short success/error/info notices shown bottom-right by
+// The toast queue: short success/error/info notices shown bottom-left by
 // Toasts.svelte. Any view may push; each notice dismisses itself.
 export type ToastKind = 'success' | 'error' | 'info';
 

@@ -87,6 +87,17 @@ describe('filterSessions', () => {
     expect(ids(filterSessions(all, f({ text: '198.51.100.' })))).toEqual([doc.id]);
   });
 
+  it('does not match text spanning two fields (name end + ASN start)', () => {
+    expect(filterSessions(all, f({ text: 'networks6450' }))).toEqual([]);
+    expect(filterSessions(all, f({ text: 's 64500' }))).toEqual([]);
+  });
+
+  it('searches the new rows after the list is replaced (e.g. after an edit)', () => {
+    expect(ids(filterSessions(all, f({ text: 'renamed' })))).toEqual([]);
+    const edited = all.map((s) => (s.id === doc.id ? { ...s, networkName: 'Renamed Transit' } : s));
+    expect(ids(filterSessions(edited, f({ text: 'renamed' })))).toEqual([doc.id]);
+  });
+
   it('finds nothing for text that is in no name, ASN or address', () => {
     expect(filterSessions(all, f({ text: 'edge1' }))).toEqual([]);
   });

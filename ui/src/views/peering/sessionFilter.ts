@@ -47,16 +47,23 @@ export function textNeedle(text: string): string | null {
   return (prefixed ? prefixed[1] : t).toLowerCase();
 }
 
-function matchesText(s: Session, needle: string): boolean {
-  return (
-    s.networkName.toLowerCase().includes(needle) ||
-    String(s.asn).includes(needle) ||
-    s.peerIp.toLowerCase().includes(needle)
-  );
+// One lower-case search text per session (name, ASN, IP joined by a character
+// no one can type), built once per loaded list so a keystroke costs one
+// `includes` per row.
+const searchTexts = new WeakMap<readonly Session[], string[]>();
+
+function searchTextsOf(sessions: readonly Session[]): string[] {
+  let texts = searchTexts.get(sessions);
+  if (!texts) {
+    texts = sessions.map((s) => `${s.networkName.toLowerCase()}\u0000${s.asn}\u0000${s.peerIp.toLowerCase()}`);
+    searchTexts.set(sessions, texts);
+  }
+  return texts;
 }
 
-export function isFiltering(f: SessionListFilter): boolean {
-  return textNeedle(f.text) !== null || f.ipVersion !== null || f.sessionType !== null || f.state !== null;
+/** Builds the search texts ahead of the first keystroke (call when idle after loading). */
+export function prepareTextSearch(sessions: readonly Session[]): void {
+  searchTextsOf(sessions);
 }
 
 /** The sessions the filter keeps, in their original order. */
@@ -66,14 +73,21 @@ export function filterSessions(sessions: readonly Session[], f: SessionListFilte
   if (needle === null && ipVersion === null && sessionType === null && state === null) {
     return sessions;
   }
-  return sessions.filter(
-    (s) =>
+  const texts = needle === null ? null : searchTextsOf(sessions);
+  const kept: Session[] = [];
+  for (let i = 0; i < sessions.length; i++) {
+    const s = sessions[i];
+    if (
       (ipVersion === null || s.ipVersion === ipVersion) &&
       (sessionType === null || s.sessionType === sessionType) &&
       (state === null ||
         (state.kind === 'config' ? s.configState === state.value : s.bgpState === state.value)) &&
-      (needle === null || matchesText(s, needle)),
-  );
+      (texts === null || texts[i].includes(needle!))
+    ) {
+      kept.push(s);
+    }
+  }
+  return kept;
 }
 
 /** Which sessions a list shows: one exchange's, or those on no exchange. */
