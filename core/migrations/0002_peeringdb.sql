@@ -81,3 +81,5 @@ CREATE TABLE hidden_peers (
     asn         INTEGER NOT NULL,
     PRIMARY KEY (exchange_id, asn)
 ) STRICT;
+
+ALTER TABLE settings ADD COLUMN peeringdb_url TEXT NOT NULL DEFAULT 'https://www.peeringdb.com/api';

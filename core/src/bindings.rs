@@ -65,7 +65,7 @@ mod tests {
             }
         }
         let committed = read_dir(&committed_dir);
-        let drifted: Vec<&String> = fresh
+        let drifted: std::collections::BTreeSet<&String> = fresh
             .keys()
             .chain(committed.keys())
             .filter(|k| fresh.get(*k) != committed.get(*k))

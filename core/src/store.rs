@@ -8,9 +8,10 @@ use std::path::{Path, PathBuf};
 
 /// Migrations are append-only; a shipped file is never edited.
 fn migrations() -> Migrations<'static> {
-    Migrations::new(vec![M::up(include_str!(
-        "../migrations/0001_foundation.sql"
-    ))])
+    Migrations::new(vec![
+        M::up(include_str!("../migrations/0001_foundation.sql")),
+        M::up(include_str!("../migrations/0002_peeringdb.sql")),
+    ])
 }
 
 /// Where the database lives unless `--db` or `PEERDESK_DB` says otherwise:

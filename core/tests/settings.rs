@@ -13,6 +13,7 @@ fn changes(asns: &[&str], email: &str) -> SettingsChanges {
         org_name: "Example Networks".into(),
         coordinator_name: "Alex Example".into(),
         coordinator_email: email.into(),
+        peeringdb_url: None,
     }
 }
 
@@ -115,4 +116,30 @@ fn every_change_is_in_the_audit_log_with_old_and_new_values() {
         })
         .unwrap();
     assert!(routers.iter().any(|a| a.entity == "router"));
+}
+
+#[test]
+fn the_peeringdb_url_defaults_to_peeringdb_and_only_takes_http_urls() {
+    let f = core();
+    assert_eq!(
+        f.core.get_settings().unwrap().peeringdb_url,
+        "https://www.peeringdb.com/api"
+    );
+    let mut c = changes(&[], "");
+    c.peeringdb_url = Some("ftp://example.net/api".into());
+    assert_eq!(
+        f.core.update_settings(&c).unwrap_err().field(),
+        Some("peeringdbUrl")
+    );
+    c.peeringdb_url = Some("http://127.0.0.1:8080/api/".into());
+    assert_eq!(
+        f.core.update_settings(&c).unwrap().peeringdb_url,
+        "http://127.0.0.1:8080/api"
+    );
+    c.peeringdb_url = None;
+    assert_eq!(
+        f.core.update_settings(&c).unwrap().peeringdb_url,
+        "http://127.0.0.1:8080/api",
+        "absent keeps it"
+    );
 }

@@ -64,6 +64,7 @@ impl crate::Peerdesk {
             org_name: "Example Networks".into(),
             coordinator_name: "Alex Example".into(),
             coordinator_email: "peering@example.net".into(),
+            peeringdb_url: None,
         })?;
         let ix = |name: &str, city: &str, country: &str, v4: &str, v6: &str| {
             self.add_exchange(&NewExchange {

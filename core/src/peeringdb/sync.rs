@@ -201,16 +201,18 @@ impl<'a> Client<'a> {
             };
             let status = resp.status().as_u16();
             match status {
-                200 => return resp
-                    .body_mut()
-                    .with_config()
-                    .limit(MAX_BODY)
-                    .read_to_vec()
-                    .map_err(|e| {
-                        Error::Rejected(format!(
+                200 => {
+                    return resp
+                        .body_mut()
+                        .with_config()
+                        .limit(MAX_BODY)
+                        .read_to_vec()
+                        .map_err(|e| {
+                            Error::Rejected(format!(
                             "PeeringDB's answer to {path_and_query} was cut off or unreadable: {e}"
                         ))
-                    }),
+                        })
+                }
                 429 => {
                     rate_limited += 1;
                     let secs = resp
@@ -227,9 +229,11 @@ impl<'a> Client<'a> {
                     }
                     self.wait(wait, progress)?;
                 }
-                401 | 403 => return Err(Error::AuthFailed(format!(
+                401 | 403 => {
+                    return Err(Error::AuthFailed(format!(
                     "PeeringDB refused the request (HTTP {status}): check the API key in Settings"
-                ))),
+                )))
+                }
                 500..=599 if server_errors < 2 => {
                     server_errors += 1;
                     std::thread::sleep(Duration::from_millis(500 * server_errors));
@@ -600,7 +604,7 @@ pub(super) fn run(
         }
     }
     let requests = run.client.requests;
-    let mut types: Vec<TypeCount> = TYPES
+    let types: Vec<TypeCount> = TYPES
         .iter()
         .map(|t| {
             run.counts.remove(t.name).unwrap_or(TypeCount {
@@ -610,7 +614,6 @@ pub(super) fn run(
             })
         })
         .collect();
-    types.retain(|_| true);
     tx.commit()?;
     Ok(SyncSummary {
         full: !full_types.is_empty(),

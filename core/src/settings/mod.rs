@@ -16,6 +16,8 @@ pub struct Settings {
     pub org_name: String,
     pub coordinator_name: String,
     pub coordinator_email: String,
+    /// The PeeringDB API base URL (a local mirror server may stand in for it).
+    pub peeringdb_url: String,
 }
 
 #[derive(Debug, Clone, Deserialize, TS)]
@@ -26,10 +28,14 @@ pub struct SettingsChanges {
     pub org_name: String,
     pub coordinator_name: String,
     pub coordinator_email: String,
+    /// Absent keeps the current URL.
+    #[serde(default)]
+    #[ts(optional)]
+    pub peeringdb_url: Option<String>,
 }
 
 impl SettingsChanges {
-    fn validate(&self) -> Result<Settings> {
+    fn validate(&self, current: &Settings) -> Result<Settings> {
         let mut own_asns = Vec::new();
         for text in self.own_asns.iter().filter(|t| !t.trim().is_empty()) {
             let asn = Asn::parse(text, "ownAsns")?.get();
@@ -50,6 +56,10 @@ impl SettingsChanges {
                 200,
             )?,
             coordinator_email: values::optional_email(&self.coordinator_email, "coordinatorEmail")?,
+            peeringdb_url: match &self.peeringdb_url {
+                Some(url) => base_url(url)?,
+                None => current.peeringdb_url.clone(),
+            },
         })
     }
 }
@@ -60,10 +70,10 @@ impl crate::Peerdesk {
     }
 
     pub fn update_settings(&self, changes: &SettingsChanges) -> Result<Settings> {
-        let new = changes.validate()?;
         let mut conn = self.db()?;
         let tx = conn.transaction()?;
         let old = store::get(&tx)?;
+        let new = changes.validate(&old)?;
         store::put(&tx, &new)?;
         audit::record(
             &tx,
@@ -87,4 +97,30 @@ impl crate::Peerdesk {
             note: asn.note().map(str::to_string),
         })
     }
+}
+
+/// An http(s) API base URL without query or fragment, trailing slash removed.
+fn base_url(text: &str) -> Result<String> {
+    let t = text.trim().trim_end_matches('/');
+    let rest = t
+        .strip_prefix("https://")
+        .or_else(|| t.strip_prefix("http://"))
+        .ok_or_else(|| {
+            Error::invalid(
+                "peeringdbUrl",
+                "the URL must start with https:// or http://",
+            )
+        })?;
+    let host = rest.split('/').next().unwrap_or("");
+    if host.is_empty()
+        || t.contains(['?', '#', ' '])
+        || t.chars().any(char::is_control)
+        || t.len() > 300
+    {
+        return Err(Error::invalid(
+            "peeringdbUrl",
+            format!("'{t}' is not a usable API URL"),
+        ));
+    }
+    Ok(t.to_string())
 }

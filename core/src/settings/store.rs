@@ -5,10 +5,10 @@ use crate::error::Result;
 use rusqlite::{params, Connection};
 
 pub(super) fn get(conn: &Connection) -> Result<Settings> {
-    let (org_name, coordinator_name, coordinator_email) = conn.query_row(
-        "SELECT org_name, coordinator_name, coordinator_email FROM settings WHERE id = 1",
+    let (org_name, coordinator_name, coordinator_email, peeringdb_url) = conn.query_row(
+        "SELECT org_name, coordinator_name, coordinator_email, peeringdb_url FROM settings WHERE id = 1",
         [],
-        |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+        |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
     )?;
     let mut stmt = conn.prepare_cached("SELECT asn FROM own_asns ORDER BY position")?;
     let own_asns = stmt
@@ -19,13 +19,20 @@ pub(super) fn get(conn: &Connection) -> Result<Settings> {
         org_name,
         coordinator_name,
         coordinator_email,
+        peeringdb_url,
     })
 }
 
 pub(crate) fn put(conn: &Connection, s: &Settings) -> Result<()> {
     conn.execute(
-        "UPDATE settings SET org_name = ?1, coordinator_name = ?2, coordinator_email = ?3 WHERE id = 1",
-        params![s.org_name, s.coordinator_name, s.coordinator_email],
+        "UPDATE settings SET org_name = ?1, coordinator_name = ?2, coordinator_email = ?3,
+            peeringdb_url = ?4 WHERE id = 1",
+        params![
+            s.org_name,
+            s.coordinator_name,
+            s.coordinator_email,
+            s.peeringdb_url
+        ],
     )?;
     conn.execute("DELETE FROM own_asns", [])?;
     let mut stmt = conn.prepare_cached("INSERT INTO own_asns (asn, position) VALUES (?1, ?2)")?;

@@ -4,4 +4,8 @@ export type SettingsChanges = {
 /**
  * ASNs as typed (`64500`, `AS64500`).
  */
-ownAsns: Array<string>, orgName: string, coordinatorName: string, coordinatorEmail: string, };
+ownAsns: Array<string>, orgName: string, coordinatorName: string, coordinatorEmail: string, 
+/**
+ * Absent keeps the current URL.
+ */
+peeringdbUrl?: string, };
