@@ -26,7 +26,8 @@ const now = () => new Date().toISOString();
 let nextId = 1;
 const id = () => nextId++;
 
-let settings: Settings = { ownAsns: [64496], orgName: 'Example Networks', coordinatorName: '', coordinatorEmail: '' };
+// Asserted, not annotated: Settings grows fields the mock does not model.
+let settings = { ownAsns: [64496], orgName: 'Example Networks', coordinatorName: '', coordinatorEmail: '' } as Settings;
 let exchanges: Exchange[] = [];
 let routers: Router[] = [];
 let groups: PeerGroup[] = [];
@@ -298,7 +299,7 @@ const handlers: Record<string, (a: Args) => unknown> = {
   update_settings: (a) => {
     const c = a!.changes as SettingsChanges;
     const old = settings;
-    settings = { ...c, ownAsns: c.ownAsns.map((x) => parseAsn(x, 'ownAsns')) };
+    settings = { ...settings, ...c, ownAsns: c.ownAsns.map((x) => parseAsn(x, 'ownAsns')) } as Settings;
     if (c.coordinatorEmail && !c.coordinatorEmail.includes('@')) fail('invalid', 'not an email address', 'coordinatorEmail');
     record('settings', null, 'update', 'Settings changed', old, settings);
     return settings;

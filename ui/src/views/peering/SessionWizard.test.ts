@@ -212,10 +212,21 @@ describe('SessionWizard', () => {
     expect(screen.getByTestId('session-ipv4')).toBeTruthy();
   });
 
-  it('advances with Enter', async () => {
+  it('advances with Enter, putting the keyboard on the next step\'s first field', async () => {
     const { user } = open();
     await user.click(screen.getByTestId('wizard-next'));
-    await user.type(screen.getByTestId('session-asn'), '64501{Enter}');
-    expect(await screen.findByTestId('session-ipv4')).toBeTruthy();
+    await waitFor(() => expect(document.activeElement).toBe(screen.getByTestId('session-asn')));
+    await user.keyboard('64501{Enter}');
+    const ipv4 = await screen.findByTestId('session-ipv4');
+    await waitFor(() => expect(document.activeElement).toBe(ipv4));
+  });
+
+  it('puts the keyboard on the field core refused after jumping back', async () => {
+    const { user } = open();
+    await fillToStep3(user, '64502');
+    api.addSession.mockRejectedValue(new ApiError('invalid', 'bad', 'peerName'));
+    await user.click(screen.getByTestId('session-save'));
+    await screen.findByTestId('error-peerName');
+    await waitFor(() => expect(document.activeElement).toBe(screen.getByTestId('session-peer-name')));
   });
 });
