@@ -3,6 +3,7 @@
 //! to `peerdesk-core`. Behaviour lives in core; this crate only connects it.
 
 pub mod commands;
+pub mod events;
 pub mod keyring_store;
 
 use peerdesk_core::clock::SystemClock;
@@ -20,12 +21,18 @@ pub struct Options {
     pub db: PathBuf,
     pub demo: bool,
     pub seed_sessions: Option<usize>,
+    /// Sync the PeeringDB mirror without opening a window, then exit.
+    pub sync_peeringdb: bool,
+    /// Use this API base URL (saved in Settings) for the sync.
+    pub peeringdb_url: Option<String>,
 }
 
-pub const USAGE: &str = "usage: peerdesk [--db PATH] [--demo] [--seed-sessions N]
-  --db PATH           the database file (default: PEERDESK_DB, else the platform data folder)
-  --demo              load the demo network into an empty database
-  --seed-sessions N   load one exchange with N sessions into an empty database (benchmarks)";
+pub const USAGE: &str = "usage: peerdesk [--db PATH] [--demo] [--seed-sessions N] [--sync-peeringdb [--peeringdb-url URL]]
+  --db PATH             the database file (default: PEERDESK_DB, else the platform data folder)
+  --demo                load the demo network into an empty database
+  --seed-sessions N     load one exchange with N sessions into an empty database (benchmarks)
+  --sync-peeringdb      sync the PeeringDB mirror headless (no window), print the outcome, exit
+  --peeringdb-url URL   the PeeringDB API base URL to use and save in Settings";
 
 impl Options {
     pub fn parse(
@@ -35,6 +42,8 @@ impl Options {
         let mut db = env_db.filter(|d| !d.is_empty()).map(PathBuf::from);
         let mut demo = false;
         let mut seed_sessions = None;
+        let mut sync_peeringdb = false;
+        let mut peeringdb_url = None;
         let mut args = args.into_iter();
         while let Some(arg) = args.next() {
             match arg.as_str() {
@@ -44,6 +53,10 @@ impl Options {
                     let n = args.next().ok_or("--seed-sessions needs a number")?;
                     seed_sessions = Some(n.parse().map_err(|_| format!("'{n}' is not a number"))?);
                 }
+                "--sync-peeringdb" => sync_peeringdb = true,
+                "--peeringdb-url" => {
+                    peeringdb_url = Some(args.next().ok_or("--peeringdb-url needs a URL")?)
+                }
                 "-h" | "--help" => return Err(USAGE.into()),
                 other => return Err(format!("unknown argument '{other}'\n{USAGE}")),
             }
@@ -52,6 +65,8 @@ impl Options {
             db: db.unwrap_or_else(peerdesk_core::store::default_db_path),
             demo,
             seed_sessions,
+            sync_peeringdb,
+            peeringdb_url,
         })
     }
 }
@@ -87,6 +102,20 @@ pub fn handlers<R: tauri::Runtime>(
         peering::export_inventory,
         peering::import_inventory,
         peering::export_sessions_csv,
+        peeringdb::sync_peeringdb,
+        peeringdb::cancel_peeringdb_sync,
+        peeringdb::peeringdb_status,
+        peeringdb::set_peeringdb_api_key,
+        peeringdb::search_pdb_networks,
+        peeringdb::pdb_network,
+        peeringdb::peer_addresses,
+        peeringdb::search_pdb_exchanges,
+        peeringdb::exchange_from_pdb,
+        peeringdb::common_exchanges,
+        peeringdb::available_peers,
+        peeringdb::hide_peer,
+        peeringdb::suggest_max_prefix,
+        peeringdb::contacts_for,
         audit::list_audit,
         dialogs::pick_file,
     ]
@@ -116,6 +145,17 @@ pub fn open_core(opts: &Options) -> Result<Peerdesk, String> {
             eprintln!("peerdesk: --seed-sessions ignored: the database already has an inventory");
         }
     }
+    if let Some(url) = &opts.peeringdb_url {
+        let s = core.get_settings().map_err(|e| e.to_string())?;
+        core.update_settings(&peerdesk_core::settings::SettingsChanges {
+            own_asns: s.own_asns.iter().map(u32::to_string).collect(),
+            org_name: s.org_name,
+            coordinator_name: s.coordinator_name,
+            coordinator_email: s.coordinator_email,
+            peeringdb_url: Some(url.clone()),
+        })
+        .map_err(|e| format!("--peeringdb-url: {e}"))?;
+    }
     if !core.keyring_status().available {
         eprintln!("peerdesk: no keyring available; secrets cannot be stored until one is");
     }
@@ -138,9 +178,13 @@ pub fn run() {
             std::process::exit(1);
         }
     };
+    if opts.sync_peeringdb {
+        std::process::exit(sync_headless(&core));
+    }
     let result = tauri::Builder::default()
         .plugin(tauri_plugin_dialog::init())
         .manage(core)
+        .manage(commands::peeringdb::SyncControl::default())
         .on_page_load(move |_webview, payload| {
             if matches!(payload.event(), tauri::webview::PageLoadEvent::Finished) {
                 eprintln!("peerdesk: ready in {} ms", started.elapsed().as_millis());
@@ -151,6 +195,34 @@ pub fn run() {
     if let Err(e) = result {
         eprintln!("peerdesk: {e}");
         std::process::exit(1);
+    }
+}
+
+/// Progress of a headless sync, one line per event on stderr.
+struct StderrEvents;
+
+impl peerdesk_core::events::EventSink for StderrEvents {
+    fn emit(&self, _name: &str, payload: serde_json::Value) {
+        if let Some(m) = payload.get("message").and_then(|m| m.as_str()) {
+            eprintln!("peerdesk: {m}");
+        }
+    }
+}
+
+/// `--sync-peeringdb`: returns the process exit code.
+fn sync_headless(core: &Peerdesk) -> i32 {
+    let result = core
+        .peeringdb_options()
+        .and_then(|opts| core.sync_peeringdb(&opts, &StderrEvents));
+    match result {
+        Ok(s) => {
+            println!("{}", serde_json::to_string_pretty(&s).unwrap_or_default());
+            0
+        }
+        Err(e) => {
+            eprintln!("peerdesk: PeeringDB sync failed: {e}");
+            1
+        }
     }
 }
 
@@ -187,7 +259,9 @@ mod tests {
             Options {
                 db: peerdesk_core::store::default_db_path(),
                 demo: true,
-                seed_sessions: Some(20000)
+                seed_sessions: Some(20000),
+                sync_peeringdb: false,
+                peeringdb_url: None,
             }
         );
     }

@@ -104,7 +104,7 @@ pub struct ExchangeSummary {
 }
 
 /// What the exchange dialog sends, for adding and for editing.
-#[derive(Debug, Clone, Deserialize, TS)]
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
 #[serde(rename_all = "camelCase")]
 pub struct NewExchange {
     pub name: String,

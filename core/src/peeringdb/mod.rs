@@ -210,6 +210,20 @@ impl crate::Peerdesk {
         result
     }
 
+    /// Sync options from Settings (API URL) and the keyring (API key). A server
+    /// on this machine (a local mirror) is not paced; PeeringDB itself is paced
+    /// to its published limits. A keyring that cannot be reached means an
+    /// anonymous sync, not a failed one.
+    pub fn peeringdb_options(&self) -> Result<SyncOptions> {
+        let url = self.get_settings()?.peeringdb_url;
+        let key = self.peeringdb_api_key().unwrap_or(None);
+        let mut opts = SyncOptions::new(url.clone(), key);
+        if is_loopback_url(&url) {
+            opts.requests_per_minute = None;
+        }
+        Ok(opts)
+    }
+
     /// The stored PeeringDB API key, if the user has set one.
     pub fn peeringdb_api_key(&self) -> Result<Option<Secret>> {
         Ok(self.secrets().get(API_KEY_SECRET)?)
@@ -356,6 +370,24 @@ impl crate::Peerdesk {
     }
 }
 
+fn is_loopback_url(url: &str) -> bool {
+    let rest = url
+        .strip_prefix("http://")
+        .or_else(|| url.strip_prefix("https://"))
+        .unwrap_or("");
+    let authority = rest.split('/').next().unwrap_or("");
+    let host = if let Some(v6) = authority.strip_prefix('[') {
+        v6.split(']').next().unwrap_or("")
+    } else {
+        authority.split(':').next().unwrap_or("")
+    };
+    host == "localhost"
+        || host
+            .parse::<std::net::IpAddr>()
+            .map(|ip| ip.is_loopback())
+            .unwrap_or(false)
+}
+
 fn suggestion(n: &PdbNetwork, policy: MaxPrefixPolicy) -> MaxPrefixSuggestion {
     let known = |v: Option<u32>| v.filter(|v| *v > 0);
     let source = match (known(n.info_prefixes4), known(n.info_prefixes6)) {
@@ -373,6 +405,15 @@ fn suggestion(n: &PdbNetwork, policy: MaxPrefixPolicy) -> MaxPrefixSuggestion {
 #[cfg(test)]
 mod tests {
     use super::MaxPrefixPolicy;
+
+    #[test]
+    fn only_servers_on_this_machine_go_unpaced() {
+        assert!(super::is_loopback_url("http://127.0.0.1:8080/api"));
+        assert!(super::is_loopback_url("http://[::1]:9/api"));
+        assert!(super::is_loopback_url("http://localhost/api"));
+        assert!(!super::is_loopback_url("https://www.peeringdb.com/api"));
+        assert!(!super::is_loopback_url("http://127.0.0.1.example.net/api"));
+    }
 
     #[test]
     fn max_prefix_headroom_is_value_plus_100_times_1_15_rounded_up() {

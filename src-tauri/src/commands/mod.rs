@@ -5,6 +5,7 @@ pub mod audit;
 pub mod devices;
 pub mod dialogs;
 pub mod peering;
+pub mod peeringdb;
 pub mod secrets;
 pub mod settings;
 
