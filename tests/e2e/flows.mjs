@@ -201,7 +201,15 @@ export async function openSessions(b, exchangeId) {
 
 /** The number the Sessions list says it holds. */
 export async function sessionCount(b) {
-  return firstNumber(await textOf(b, "sessions-count"));
+  let text = "";
+  await b.waitUntil(
+    async () => {
+      text = await textOf(b, "sessions-count");
+      return /\d/.test(text);
+    },
+    { timeout: 30_000, interval: 50, timeoutMsg: "sessions-count never showed a number" },
+  );
+  return firstNumber(text);
 }
 
 /** Session ids of the rows whose text contains `text`. */

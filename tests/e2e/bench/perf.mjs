@@ -11,17 +11,15 @@ import {
   appPid,
   clearMarks,
   click,
-  firstNumber,
   marks,
   newContext,
   readyLineMs,
   rssKb,
   sleep,
-  textOf,
   waitFor,
   byTestId,
 } from "../harness.mjs";
-import { exchangeIdNamed, openPeering } from "../flows.mjs";
+import { exchangeIdNamed, openPeering, sessionCount } from "../flows.mjs";
 
 const SESSIONS = Number(process.env.PEERDESK_BENCH_SESSIONS ?? 20000);
 const FILTER = process.env.PEERDESK_BENCH_FILTER ?? "rk 12";
@@ -90,8 +88,7 @@ async function main() {
     await click(b, `exchange-sessions-${exchangeId}`);
     const firstRows = await measure(b, "sessions-open", "sessions-painted");
     row("Sessions list: sessions-open → sessions-painted", fmt(firstRows), `≤ ${TARGET_FIRST_ROWS_MS} ms`, firstRows === null ? undefined : firstRows <= TARGET_FIRST_ROWS_MS);
-    await waitFor(b, "sessions-count");
-    const listed = firstNumber(await textOf(b, "sessions-count"));
+    const listed = await sessionCount(b);
     row("Sessions list: count shown", String(listed));
 
     // 4. Type into the filter, one character at a time.
@@ -103,7 +100,7 @@ async function main() {
       await input.addValue(ch);
       const span = await measure(b, "filter-start", "filter-painted", 15_000);
       perKey.push(span);
-      const count = firstNumber(await textOf(b, "sessions-count"));
+      const count = await sessionCount(b);
       const typed = await byTestId(b, "sessions-filter-text").getValue();
       row(`filter keystroke "${typed}" (${count ?? "?"} rows): filter-start → filter-painted`, fmt(span), `≤ ${TARGET_KEYSTROKE_MS} ms`, span === null ? undefined : span <= TARGET_KEYSTROKE_MS);
     }
