@@ -51,8 +51,14 @@ describe('call', () => {
 });
 
 describe('toApiError', () => {
-  it('does not trust an object with an unknown kind', () => {
-    const e = toApiError({ kind: 'exploded', message: 'x', field: 'asn' });
+  it('keeps a kind core added later (e.g. unreachable) so views can branch on it', () => {
+    const e = toApiError({ kind: 'unreachable', message: 'edge1 did not answer', field: null });
+    expect(e.kind).toBe('unreachable');
+    expect(e.message).toBe('edge1 did not answer');
+  });
+
+  it('treats an object that is not a CommandError as an internal error', () => {
+    const e = toApiError({ code: 500, field: 'asn' });
     expect(e.kind).toBe('internal');
     expect(e.field).toBeNull();
   });
