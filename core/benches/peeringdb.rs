@@ -39,15 +39,23 @@ impl Server {
             .spawn()
             .expect("fixture server");
         let mut line = String::new();
-        BufReader::new(child.stdout.take().unwrap()).read_line(&mut line).unwrap();
-        let port = line.trim().trim_start_matches("LISTENING ").parse().expect("port");
+        BufReader::new(child.stdout.take().unwrap())
+            .read_line(&mut line)
+            .unwrap();
+        let port = line
+            .trim()
+            .trim_start_matches("LISTENING ")
+            .parse()
+            .expect("port");
         Server(child, port)
     }
     fn url(&self) -> String {
         format!("http://127.0.0.1:{}/api", self.1)
     }
     fn stage(&self, stage: &str) {
-        ureq::post(&format!("http://127.0.0.1:{}/__control/stage", self.1)).send(stage).expect("stage");
+        ureq::post(&format!("http://127.0.0.1:{}/__control/stage", self.1))
+            .send(stage)
+            .expect("stage");
     }
 }
 
@@ -95,17 +103,29 @@ fn main() {
         .expect("generator")
         .success();
     assert!(ok, "generator failed");
-    println!("generated the full-size dataset in {:.1} s", t.elapsed().as_secs_f64());
-    let manifest: Value = serde_json::from_str(&std::fs::read_to_string(data.join("manifest.json")).unwrap()).unwrap();
+    println!(
+        "generated the full-size dataset in {:.1} s",
+        t.elapsed().as_secs_f64()
+    );
+    let manifest: Value =
+        serde_json::from_str(&std::fs::read_to_string(data.join("manifest.json")).unwrap())
+            .unwrap();
     let boundary = ["boundary", "base_max_updated", "boundary_updated"]
         .iter()
         .find_map(|k| manifest.get(*k).and_then(Value::as_str))
         .expect("boundary");
-    let boundary = chrono::DateTime::parse_from_rfc3339(&boundary.replace('Z', "+00:00")).unwrap().with_timezone(&chrono::Utc);
+    let boundary = chrono::DateTime::parse_from_rfc3339(&boundary.replace('Z', "+00:00"))
+        .unwrap()
+        .with_timezone(&chrono::Utc);
 
     let server = Server::start(&data);
     let clock = Arc::new(ManualClock::new(boundary + chrono::Duration::seconds(1)));
-    let core = Peerdesk::open(&dir.join("mirror.db"), Arc::new(MemorySecretStore::new()), clock.clone()).unwrap();
+    let core = Peerdesk::open(
+        &dir.join("mirror.db"),
+        Arc::new(MemorySecretStore::new()),
+        clock.clone(),
+    )
+    .unwrap();
     let mut opts = SyncOptions::new(server.url(), None);
     opts.requests_per_minute = None;
 
@@ -120,14 +140,24 @@ fn main() {
     server.stage("final");
     clock.advance(chrono::Duration::hours(1));
     let t = Instant::now();
-    let inc = core.sync_peeringdb(&opts, &NoEvents).expect("incremental sync");
+    let inc = core
+        .sync_peeringdb(&opts, &NoEvents)
+        .expect("incremental sync");
     let changed: u32 = inc.types.iter().map(|t| t.upserted + t.deleted).sum();
-    println!("incremental sync: {:>7.3} s  {changed} rows changed, {} requests  target ≤ 1 s", t.elapsed().as_secs_f64(), inc.requests);
+    println!(
+        "incremental sync: {:>7.3} s  {changed} rows changed, {} requests  target ≤ 1 s",
+        t.elapsed().as_secs_f64(),
+        inc.requests
+    );
 
     // Lookups: the largest exchange and the best-connected network.
     let conn = rusqlite::Connection::open(dir.join("mirror.db")).unwrap();
     let (ix, members): (i64, i64) = conn
-        .query_row("SELECT ix_id, count(*) c FROM pdb_netixlan GROUP BY ix_id ORDER BY c DESC LIMIT 1", [], |r| Ok((r.get(0)?, r.get(1)?)))
+        .query_row(
+            "SELECT ix_id, count(*) c FROM pdb_netixlan GROUP BY ix_id ORDER BY c DESC LIMIT 1",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
         .unwrap();
     let (asn, ports): (u32, i64) = conn
         .query_row("SELECT asn, count(DISTINCT ix_id) c FROM pdb_netixlan GROUP BY asn ORDER BY c DESC LIMIT 1", [], |r| Ok((r.get(0)?, r.get(1)?)))
@@ -135,7 +165,9 @@ fn main() {
     let (mine, _): (u32, i64) = conn
         .query_row("SELECT asn, count(DISTINCT ix_id) c FROM pdb_netixlan WHERE asn <> ?1 GROUP BY asn ORDER BY c DESC LIMIT 1", [asn], |r| Ok((r.get(0)?, r.get(1)?)))
         .unwrap();
-    let ex = core.add_exchange(&core.exchange_from_pdb(ix).unwrap()).unwrap();
+    let ex = core
+        .add_exchange(&core.exchange_from_pdb(ix).unwrap())
+        .unwrap();
     let s = core.get_settings().unwrap();
     core.update_settings(&SettingsChanges {
         own_asns: vec![mine.to_string()],
@@ -178,7 +210,10 @@ fn baseline_peeringdb_py(data: &Path, dir: &Path, ours_s: f64) {
         .arg(&config)
         .arg("sync")
         .env("PDB_SYNC_URL", server.url())
-        .env("PDB_SYNC_CACHE_URL", format!("http://127.0.0.1:{}/cache", server.1))
+        .env(
+            "PDB_SYNC_CACHE_URL",
+            format!("http://127.0.0.1:{}/cache", server.1),
+        )
         .env("PDB_SYNC_CACHE_DIR", &cache)
         .env("PDB_ORM_BACKEND", "django_peeringdb")
         .env("PDB_ORM_DB_ENGINE", "sqlite3")
@@ -199,7 +234,12 @@ fn baseline_peeringdb_py(data: &Path, dir: &Path, ours_s: f64) {
         }
         Ok(o) => println!(
             "baseline peeringdb-py failed after {secs:.1} s: {}",
-            String::from_utf8_lossy(&o.stderr).lines().rev().take(5).collect::<Vec<_>>().join(" | ")
+            String::from_utf8_lossy(&o.stderr)
+                .lines()
+                .rev()
+                .take(5)
+                .collect::<Vec<_>>()
+                .join(" | ")
         ),
         Err(e) => println!("baseline peeringdb-py could not be started: {e}"),
     }

@@ -46,7 +46,11 @@ fn a_bad_inline_peer_group_leaves_no_router_behind() {
     r.password = Some("ssh-secret".into());
     r.new_peer_group = Some(inline_group("bad name"));
     let e = f.core.add_router(&r).unwrap_err();
-    assert_eq!(e.field(), Some("name"));
+    assert_eq!(
+        e.field(),
+        Some("newPeerGroup.name"),
+        "not the router's own name field"
+    );
     assert_eq!(snapshot(&f.core), before);
     assert!(
         f.secrets.keys().is_empty(),

@@ -254,6 +254,40 @@ fn validate_attachments(
     Ok(out)
 }
 
+/// Errors about the peer group created inside Add Router name its fields as
+/// `newPeerGroup.<field>`, so they do not collide with the router's own.
+fn in_new_peer_group(e: Error) -> Error {
+    let prefixed = |f: &'static str| -> &'static str {
+        match f {
+            "name" => "newPeerGroup.name",
+            "exchangeId" => "newPeerGroup.exchangeId",
+            "importPolicy" => "newPeerGroup.importPolicy",
+            "exportPolicy" => "newPeerGroup.exportPolicy",
+            "maxPrefix" => "newPeerGroup.maxPrefix",
+            "family" => "newPeerGroup.family",
+            "sessionType" => "newPeerGroup.sessionType",
+            other => other,
+        }
+    };
+    match e {
+        Error::Invalid {
+            field: Some(f),
+            message,
+        } => Error::Invalid {
+            field: Some(prefixed(f)),
+            message,
+        },
+        Error::Conflict {
+            field: Some(f),
+            message,
+        } => Error::Conflict {
+            field: Some(prefixed(f)),
+            message,
+        },
+        other => other,
+    }
+}
+
 impl crate::Peerdesk {
     pub fn list_routers(&self) -> Result<Vec<Router>> {
         store::list_routers(&*self.db()?)
@@ -289,7 +323,7 @@ impl crate::Peerdesk {
         if let Some(group) = &new.new_peer_group {
             let mut group = group.clone();
             group.router_id = Some(id);
-            crate::peering::insert_peer_group_in(&tx, &group, &now)?;
+            crate::peering::insert_peer_group_in(&tx, &group, &now).map_err(in_new_peer_group)?;
         }
         // The keyring is written last, once nothing else in the step can fail
         // but the commit; a failed commit takes the entry back out.
