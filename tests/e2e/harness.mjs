@@ -282,7 +282,14 @@ export async function closeApp(app) {
   if (!app || app.closed) return;
   app.closed = true;
   try {
-    await Promise.race([app.browser.deleteSession(), sleep(15_000)]);
+    let timer;
+    await Promise.race([
+      app.browser.deleteSession(),
+      new Promise((r) => {
+        timer = setTimeout(r, 15_000);
+      }),
+    ]);
+    clearTimeout(timer);
   } catch {
     // the app may already be gone
   }
