@@ -1,8 +1,22 @@
-// Dev-only in-browser stand-in for the Tauri backend, loaded by invoke.ts only
-// when VITE_PEERDESK_MOCK=1 (never in a normal build). It keeps an in-memory
-// inventory with just enough behaviour to click through the UI; the rules
-// that matter live in core, not here. Only documentation/private numbers.
+// Dev-only in-browser stand-in for the Tauri backend, loaded by invoke.ts and
+// events.ts only when VITE_PEERDESK_MOCK=1 (never in a normal build). It keeps
+// an in-memory inventory and a small PeeringDB mirror (filled by a simulated
+// sync that sends progress events) with just enough behaviour to click through
+// the UI; the rules that matter live in core, not here. Only
+// documentation/private numbers.
 import type { AuditEntry } from '$lib/bindings/AuditEntry';
+import type { AvailablePeer } from '$lib/bindings/AvailablePeer';
+import type { CommonExchange } from '$lib/bindings/CommonExchange';
+import type { MaxPrefixSuggestion } from '$lib/bindings/MaxPrefixSuggestion';
+import type { PdbContact } from '$lib/bindings/PdbContact';
+import type { PdbExchange } from '$lib/bindings/PdbExchange';
+import type { PdbNetwork } from '$lib/bindings/PdbNetwork';
+import type { PdbNetworkDetail } from '$lib/bindings/PdbNetworkDetail';
+import type { PdbPresence } from '$lib/bindings/PdbPresence';
+import type { PeeringDbStatus } from '$lib/bindings/PeeringDbStatus';
+import type { SyncProgress } from '$lib/bindings/SyncProgress';
+import type { SyncRun } from '$lib/bindings/SyncRun';
+import type { SyncSummary } from '$lib/bindings/SyncSummary';
 import type { Exchange } from '$lib/bindings/Exchange';
 import type { ExchangeSummary } from '$lib/bindings/ExchangeSummary';
 import type { InventoryCounts } from '$lib/bindings/InventoryCounts';
@@ -27,7 +41,13 @@ let nextId = 1;
 const id = () => nextId++;
 
 // Asserted, not annotated: Settings grows fields the mock does not model.
-let settings = { ownAsns: [64496], orgName: 'Example Networks', coordinatorName: '', coordinatorEmail: '' } as Settings;
+let settings = {
+  ownAsns: [64496],
+  orgName: 'Example Networks',
+  coordinatorName: '',
+  coordinatorEmail: '',
+  peeringdbUrl: 'https://www.peeringdb.com/api',
+} as Settings;
 let exchanges: Exchange[] = [];
 let routers: Router[] = [];
 let groups: PeerGroup[] = [];
@@ -196,7 +216,8 @@ function session(p: {
 
 function loadDemo(): InventoryCounts {
   const ex = (name: string, city: string, country: string, v4: string, v6: string) => {
-    const e = toExchange({ name, city, country, prefixV4: v4, prefixV6: v6 });
+    const ix = PDB_IXS.find((x) => x.name === name);
+    const e = toExchange({ name, city, country, prefixV4: v4, prefixV6: v6, peeringdbIxId: ix?.ixId, peeringdbIxlanId: ix?.ixlanId ?? undefined });
     exchanges.push(e);
     return e;
   };
@@ -291,6 +312,279 @@ function listSessions(f: SessionFilter): Session[] {
     state: f.configState ? { kind: 'config', value: f.configState } : f.bgpState ? { kind: 'bgp', value: f.bgpState } : null,
   })];
 }
+
+// ---- PeeringDB mirror ----------------------------------------------------
+
+const PDB_IXS: PdbExchange[] = [
+  { ixId: 1001, ixlanId: 2001, name: 'DEMO-IX Frankfurt', nameLong: 'Demo Internet Exchange Frankfurt', city: 'Frankfurt', country: 'DE', prefixV4: '10.100.0.0/16', prefixV6: '2001:db8:100::/64', members: 0, policyEmail: 'peering@demo-ix.example' },
+  { ixId: 1002, ixlanId: 2002, name: 'DEMO-IX Amsterdam', nameLong: 'Demo Internet Exchange Amsterdam', city: 'Amsterdam', country: 'NL', prefixV4: '192.0.2.0/24', prefixV6: '2001:db8:200::/64', members: 0, policyEmail: 'peering@demo-ix.example' },
+  { ixId: 1003, ixlanId: 2003, name: 'DEMO-IX London', nameLong: 'Demo Internet Exchange London', city: 'London', country: 'GB', prefixV4: '198.51.100.0/24', prefixV6: '2001:db8:300::/64', members: 0, policyEmail: 'peering@demo-ix.example' },
+  { ixId: 1004, ixlanId: 2004, name: 'Test-IX Berlin', nameLong: 'Test Exchange Berlin', city: 'Berlin', country: 'DE', prefixV4: '203.0.113.0/24', prefixV6: '2001:db8:400::/64', members: 0, policyEmail: 'noc@test-ix.example' },
+];
+
+interface Mirror {
+  nets: PdbNetwork[];
+  ixs: PdbExchange[];
+  ports: PdbPresence[];
+  contacts: Map<number, PdbContact[]>;
+}
+
+let mirror: Mirror = { nets: [], ixs: [], ports: [], contacts: new Map() };
+const pdbRuns: SyncRun[] = [];
+let pdbApiKeyRejected = false;
+let pdbCancel: { requested: boolean } | null = null;
+const hiddenPeers = new Set<string>();
+const listeners = new Map<string, Set<(payload: unknown) => void>>();
+
+/** The mock's event channel; events.ts subscribes here instead of Tauri. */
+export function mockListen(channel: string, handler: (payload: unknown) => void): () => void {
+  const set = listeners.get(channel) ?? new Set();
+  listeners.set(channel, set);
+  set.add(handler);
+  return () => set.delete(handler);
+}
+
+function emit(channel: string, payload: unknown) {
+  for (const h of listeners.get(channel) ?? []) h(structuredClone(payload));
+}
+
+function buildMirror(): Mirror {
+  const POLICIES = ['Open', 'Open', 'Selective', 'Restrictive', 'No'];
+  const TYPES = ['Content', 'NSP', 'Cable/DSL/ISP', 'Enterprise', 'Educational/Research'];
+  const nets: PdbNetwork[] = [];
+  const contacts = new Map<number, PdbContact[]>();
+  const net = (asn: number, name: string, i: number) => {
+    const n: PdbNetwork = {
+      netId: 5000 + nets.length, asn, name, aka: i % 3 === 0 ? `${name.split(' ')[0]} AS${asn}` : '',
+      irrAsSet: i % 4 === 3 ? '' : `AS-${name.split(' ')[0].toUpperCase()}${i}`,
+      infoPrefixes4: i % 5 === 4 ? null : (i * 37) % 5000, infoPrefixes6: i % 5 === 4 ? null : (i * 11) % 800,
+      infoType: TYPES[i % TYPES.length], neverViaRouteServers: i % 9 === 0,
+      policyGeneral: POLICIES[i % POLICIES.length], policyUrl: i % 2 === 0 ? `https://peering.example.net/as${asn}` : '',
+      policyLocations: i % 3 === 0 ? 'Required - International' : 'Not Required',
+      website: `https://www.example.net/as${asn}`, lookingGlass: i % 4 === 0 ? `https://lg.example.net/as${asn}` : '',
+      updated: new Date(Date.UTC(2024, i % 12, (i % 27) + 1)).toISOString(),
+    };
+    nets.push(n);
+    const roles = ['Policy', 'NOC', 'Technical'].filter((_, r) => (i + r) % 4 !== 0);
+    contacts.set(n.netId, roles.map((role) => ({ role, name: `${role} desk`, email: `${role.toLowerCase()}@as${asn}.example.net`, phone: i % 2 ? '+49 69 0000000' : '' })));
+  };
+  net(64496, 'Example Networks', 1);
+  for (let i = 0; i < 12; i++) net(64500 + i, `Documentation Peer ${i}`, i + 2);
+  for (let i = 0; i < 16; i++) net(65536 + i, `Doc Cloud ${i}`, i + 20);
+  for (let i = 0; i < 200; i++) net(4200000000 + i, `${['Example', 'Sample', 'Test', 'Demo', 'Acme', 'Northwind', 'Contoso', 'Fabrikam'][i % 8]} ${['Networks', 'Telecom', 'Cloud', 'Fibre', 'Hosting', 'Internet'][i % 6]} ${i}`, i + 40);
+  for (let i = 0; i < 300; i++) net(4200100000 + i, `Private Peer ${i}`, i + 300);
+
+  const ports: PdbPresence[] = [];
+  const port = (ixId: number, asn: number, v4: string | null, v6: string | null, i: number) => {
+    const ix = PDB_IXS.find((x) => x.ixId === ixId)!;
+    ports.push({ ixId, ixName: ix.name, asn, ipaddr4: v4, ipaddr6: v6, speed: [1000, 10000, 100000][i % 3], isRsPeer: i % 3 !== 1, operational: i % 17 !== 0 });
+  };
+  port(1001, 64496, '10.100.0.1', '2001:db8:100::1', 1);
+  port(1002, 64496, '192.0.2.1', '2001:db8:200::1', 1);
+  port(1003, 64496, '198.51.100.1', '2001:db8:300::1', 1);
+  for (let i = 0; i < 200; i++) port(1001, 4200000000 + i, `10.100.${Math.floor(i / 250)}.${(i % 250) + 2}`, `2001:db8:100::${(i + 2).toString(16)}`, i);
+  for (let i = 0; i < 300; i++) port(1001, 4200100000 + i, `10.100.${100 + Math.floor(i / 250)}.${(i % 250) + 2}`, i % 4 === 0 ? null : `2001:db8:100::1:${i.toString(16)}`, i);
+  for (let i = 0; i < 12; i++) port(1002, 64500 + i, `192.0.2.${i + 10}`, `2001:db8:200::${(i + 10).toString(16)}`, i);
+  for (let i = 0; i < 16; i++) {
+    port(1002, 65536 + i, `192.0.2.${i + 100}`, `2001:db8:200::${(i + 100).toString(16)}`, i);
+    if (i % 5 === 0) port(1002, 65536 + i, `192.0.2.${i + 200}`, null, i + 1);
+    port(1003, 65536 + i, `198.51.100.${i + 100}`, null, i);
+  }
+  for (let i = 0; i < 6; i++) {
+    port(1003, 64500 + i, `198.51.100.${i + 10}`, `2001:db8:300::${(i + 10).toString(16)}`, i);
+    port(1004, 64500 + i, `203.0.113.${i + 10}`, `2001:db8:400::${(i + 10).toString(16)}`, i);
+  }
+  const ixs = PDB_IXS.map((ix) => ({ ...ix, members: new Set(ports.filter((p) => p.ixId === ix.ixId).map((p) => p.asn)).size }));
+  return { nets, ixs, ports, contacts };
+}
+
+function sleep(ms: number) {
+  return new Promise((r) => setTimeout(r, ms));
+}
+
+async function syncPeeringdb(): Promise<SyncSummary> {
+  if (pdbCancel) fail('conflict', 'a PeeringDB sync is already running');
+  const control = { requested: false };
+  pdbCancel = control;
+  const started = now();
+  const types = ['org', 'fac', 'ix', 'ixlan', 'ixpfx', 'ixfac', 'net', 'netfac', 'netixlan', 'poc'];
+  const full = mirror.nets.length === 0;
+  const end = (outcome: string, message: string) => {
+    pdbRuns.unshift({ startedAt: started, finishedAt: now(), outcome, message });
+    pdbCancel = null;
+  };
+  const step = async (p: SyncProgress, ms: number) => {
+    emit('peeringdb-sync', p);
+    for (let t = 0; t < ms; t += 100) {
+      await sleep(100);
+      if (control.requested) {
+        end('cancelled', 'cancelled; the previous mirror is kept');
+        fail('cancelled', 'the PeeringDB sync was cancelled');
+      }
+    }
+  };
+  try {
+    if (!/^https?:\/\/./.test(settings.peeringdbUrl)) {
+      await sleep(400);
+      fail('unreachable', `cannot connect to ${settings.peeringdbUrl || '(no URL)'}`);
+    }
+    if (pdbApiKeyRejected) {
+      await sleep(400);
+      fail('authFailed', 'PeeringDB answered 401 Unauthorized for the API key');
+    }
+    for (const [i, objectType] of types.entries()) {
+      const base = { objectType, step: i + 1, steps: types.length, waitSeconds: null };
+      await step({ ...base, phase: 'fetching', rows: 0, message: `Fetching ${objectType} (0 rows so far)` }, 250);
+      if (full && objectType === 'net') {
+        await step({ ...base, phase: 'waiting', rows: 0, waitSeconds: 3, message: 'PeeringDB rate limit: waiting 3 s before the next request' }, 3000);
+      }
+      await step({ ...base, phase: 'fetching', rows: 1000 * (i + 1), message: `Fetching ${objectType} (${1000 * (i + 1)} rows so far)` }, 250);
+    }
+    await step({ phase: 'committing', objectType: 'poc', step: types.length, steps: types.length, rows: 0, waitSeconds: null, message: 'Saving the mirror' }, 300);
+  } catch (e) {
+    if (pdbCancel === control) end('failed', `${(e as { message?: string }).message ?? 'failed'}; the previous mirror is kept`);
+    throw e;
+  }
+  mirror = buildMirror();
+  const upserted = full ? mirror.nets.length + mirror.ixs.length + mirror.ports.length : 12;
+  end('ok', `${upserted} rows updated, 0 deleted in 4.5 s (${types.length} requests)`);
+  return {
+    full,
+    types: types.map((objectType) => ({ objectType, upserted: objectType === 'net' ? upserted : 0, deleted: 0 })),
+    parentsFetched: 0, orphansDropped: 0, requests: types.length, millis: 4500, finishedAt: now(),
+  };
+}
+
+function pdbStatus(): PeeringDbStatus {
+  return {
+    lastSuccessAt: pdbRuns.find((r) => r.outcome === 'ok')?.finishedAt ?? null,
+    lastRun: pdbRuns[0] ?? null,
+    networks: mirror.nets.length,
+    exchanges: mirror.ixs.length,
+    memberships: mirror.ports.length,
+  };
+}
+
+const pdbNet = (asn: number) => mirror.nets.find((n) => n.asn === asn) ?? null;
+const portsOf = (asn: number, ixId?: number) => mirror.ports.filter((p) => p.asn === asn && (ixId === undefined || p.ixId === ixId));
+const ixOfExchange = (exchangeId: number) =>
+  (exchanges.find((e) => e.id === exchangeId) ?? fail('notFound', `exchange ${exchangeId} not found`)).peeringdbIxId;
+
+function maxPrefixFor(asn: number): MaxPrefixSuggestion {
+  const n = pdbNet(asn);
+  const s = (v: number | null) => Math.ceil(((v ?? 0) + 100) * 1.15);
+  return n
+    ? { v4: s(n.infoPrefixes4), v6: s(n.infoPrefixes6), source: `PeeringDB: ${n.infoPrefixes4 ?? 'no'} IPv4 / ${n.infoPrefixes6 ?? 'no'} IPv6 prefixes, +100 and ×1.15 headroom` }
+    : { v4: s(null), v6: s(null), source: `AS${asn} is not in the PeeringDB mirror: default headroom only` };
+}
+
+function contactsOf(asn: number, ixId: number | null): PdbContact[] {
+  const n = pdbNet(asn);
+  if (!n) return [];
+  const own = mirror.contacts.get(n.netId) ?? [];
+  const ix = ixId === null ? undefined : mirror.ixs.find((x) => x.ixId === ixId);
+  return ix && own.length === 0 ? [{ role: 'Exchange policy', name: ix.name, email: ix.policyEmail, phone: '' }] : own;
+}
+
+function pdbNetworkDetail(asn: number): PdbNetworkDetail {
+  const network = pdbNet(asn) ?? fail('notFound', `PeeringDB network AS${asn} not found`);
+  return {
+    network,
+    exchanges: portsOf(asn),
+    contacts: contactsOf(asn, null),
+    maxPrefix: maxPrefixFor(asn),
+    sessions: sessions.filter((s) => s.asn === asn),
+  };
+}
+
+function commonExchanges(asn: number): CommonExchange[] {
+  const own = new Set(settings.ownAsns);
+  return mirror.ixs.flatMap((ix) => {
+    const ours = mirror.ports.filter((p) => p.ixId === ix.ixId && own.has(p.asn));
+    const theirs = portsOf(asn, ix.ixId);
+    if (ours.length === 0 || theirs.length === 0) return [];
+    const local = exchanges.find((e) => e.peeringdbIxId === ix.ixId);
+    return [{ ixId: ix.ixId, name: ix.name, city: ix.city, country: ix.country, localExchangeId: local?.id ?? null, ours, theirs }];
+  });
+}
+
+function availablePeers(exchangeId: number): AvailablePeer[] {
+  const ix = ixOfExchange(exchangeId);
+  if (ix === null) return [];
+  const own = new Set(settings.ownAsns);
+  const withSession = new Set(sessions.filter((s) => s.exchangeId === exchangeId).map((s) => s.asn));
+  const byAsn = new Map<number, PdbPresence[]>();
+  for (const p of mirror.ports) {
+    if (p.ixId !== ix || own.has(p.asn) || withSession.has(p.asn) || hiddenPeers.has(`${exchangeId}/${p.asn}`)) continue;
+    byAsn.set(p.asn, [...(byAsn.get(p.asn) ?? []), p]);
+  }
+  return [...byAsn.entries()]
+    .map(([asn, ports]) => {
+      const n = pdbNet(asn)!;
+      return {
+        netId: n.netId, asn, name: n.name, policyGeneral: n.policyGeneral, isRsPeer: ports.some((p) => p.isRsPeer),
+        neverViaRouteServers: n.neverViaRouteServers, infoPrefixes4: n.infoPrefixes4, infoPrefixes6: n.infoPrefixes6,
+        ipaddr4: ports.find((p) => p.ipaddr4)?.ipaddr4 ?? null, ipaddr6: ports.find((p) => p.ipaddr6)?.ipaddr6 ?? null,
+      };
+    })
+    .sort((a, b) => a.name.localeCompare(b.name));
+}
+
+const pdbHandlers: Record<string, (a: Args) => unknown> = {
+  sync_peeringdb: () => syncPeeringdb(),
+  cancel_peeringdb_sync: () => {
+    if (!pdbCancel) return false;
+    pdbCancel.requested = true;
+    return true;
+  },
+  peeringdb_status: () => pdbStatus(),
+  set_peeringdb_api_key: (a) => {
+    const key = String(a!.key).trim();
+    if (key !== '' && !/^[A-Za-z0-9._-]{1,200}$/.test(key)) fail('invalid', 'this does not look like a PeeringDB API key', 'apiKey');
+    // Only whether the mock should play "PeeringDB refused the key" is kept, never the key.
+    pdbApiKeyRejected = key.startsWith('bad');
+    return null;
+  },
+  search_pdb_networks: (a) => {
+    const q = String(a!.query).trim();
+    if (q === '') return [];
+    const m = /^(?:AS)?(\d{1,10})$/i.exec(q);
+    if (m) return mirror.nets.filter((n) => n.asn === Number(m[1]));
+    const needle = q.toLowerCase();
+    return mirror.nets
+      .filter((n) => n.name.toLowerCase().includes(needle) || n.aka.toLowerCase().includes(needle))
+      .slice(0, Number(a!.limit));
+  },
+  pdb_network: (a) => pdbNetworkDetail(Number(a!.asn)),
+  peer_addresses: (a) => {
+    const ix = ixOfExchange(Number(a!.exchangeId));
+    return ix === null ? [] : portsOf(Number(a!.asn), ix);
+  },
+  search_pdb_exchanges: (a) => {
+    const needle = String(a!.query).trim().toLowerCase();
+    return mirror.ixs
+      .filter((x) => [x.name, x.nameLong, x.city].some((t) => t.toLowerCase().includes(needle)))
+      .slice(0, Number(a!.limit));
+  },
+  exchange_from_pdb: (a) => {
+    const ix = mirror.ixs.find((x) => x.ixId === Number(a!.ixId)) ?? fail('notFound', `PeeringDB exchange ${String(a!.ixId)} not found`);
+    return {
+      name: ix.name, city: ix.city, country: ix.country, peeringdbIxId: ix.ixId,
+      peeringdbIxlanId: ix.ixlanId ?? undefined, prefixV4: ix.prefixV4 ?? undefined, prefixV6: ix.prefixV6 ?? undefined,
+    } satisfies NewExchange;
+  },
+  common_exchanges: (a) => commonExchanges(Number(a!.asn)),
+  available_peers: (a) => availablePeers(Number(a!.exchangeId)),
+  hide_peer: (a) => {
+    const k = `${Number(a!.exchangeId)}/${Number(a!.asn)}`;
+    if (a!.hidden) hiddenPeers.add(k);
+    else hiddenPeers.delete(k);
+    return null;
+  },
+  suggest_max_prefix: (a) => maxPrefixFor(Number(a!.asn)),
+  contacts_for: (a) =>
+    contactsOf(Number(a!.asn), a!.exchangeId === undefined ? null : ixOfExchange(Number(a!.exchangeId))),
+};
 
 type Args = Record<string, unknown> | undefined;
 
@@ -388,10 +682,11 @@ const handlers: Record<string, (a: Args) => unknown> = {
       .slice(0, f.limit ?? 500);
   },
   pick_file: (a) => (a!.purpose === 'sshKey' ? '/home/netops/.ssh/id_ed25519' : `/tmp/peerdesk-${String(a!.purpose)}`),
+  ...pdbHandlers,
 };
 
 export async function mockInvoke(command: string, args?: Args): Promise<unknown> {
   await new Promise((r) => setTimeout(r, 30));
   const handler = handlers[command] ?? fail('internal', `mock: no command ${command}`);
-  return structuredClone(handler(args));
+  return structuredClone(await handler(args));
 }

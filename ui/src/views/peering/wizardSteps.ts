@@ -1,6 +1,14 @@
 // Which Add Session wizard step holds each field core may name in an error, so
-// the wizard can jump back to it.
+// the wizard can jump back to it; and what the wizard can be opened with.
 export type WizardStep = 1 | 2 | 3;
+
+/** A peer to start from (Available Peers): its ASN, name and addresses at the exchange. */
+export interface PeerPrefill {
+  asn: number;
+  name: string;
+  ipv4: string | null;
+  ipv6: string | null;
+}
 
 const STEP_OF: Record<string, WizardStep> = {
   sessionType: 1,
