@@ -99,3 +99,9 @@ export function formatTime(iso: string | null): string {
 export function plural(n: number, one: string, many = `${one}s`): string {
   return `${n.toLocaleString('en-US')} ${n === 1 ? one : many}`;
 }
+
+/** A port speed PeeringDB gives in Mbit/s, as people say it ("10G", "100M"). */
+export function formatSpeed(mbps: number | null): string {
+  if (mbps === null || mbps <= 0) return '';
+  return mbps >= 1000 ? `${(mbps / 1000).toLocaleString('en-US')}G` : `${mbps}M`;
+}

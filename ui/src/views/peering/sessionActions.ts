@@ -7,6 +7,7 @@ import type { Session } from '$lib/bindings/Session';
 export interface SessionActionHandlers {
   edit: (session: Session) => void;
   remove: (session: Session) => void | Promise<void>;
+  networkDetail: (session: Session) => void;
 }
 
 export function sessionActions(h: SessionActionHandlers): RowAction<Session>[] {
@@ -16,6 +17,13 @@ export function sessionActions(h: SessionActionHandlers): RowAction<Session>[] {
       label: 'Edit',
       visible: () => true,
       run: (s) => h.edit(s),
+    },
+    {
+      id: 'network-detail',
+      label: 'Network detail',
+      visible: () => true,
+      hint: "The peer's PeeringDB record, exchanges, contacts and sessions",
+      run: (s) => h.networkDetail(s),
     },
     {
       id: 'delete',
