@@ -9,6 +9,16 @@ import { addRouter, updateRouter } from './devices';
 import { pickFile } from './dialogs';
 import { ApiError, call, toApiError } from './invoke';
 import { addSession, exportSessionsCsv, listSessions, updateSession } from './peering';
+import {
+  availablePeers,
+  contactsFor,
+  exchangeFromPdb,
+  hidePeer,
+  peerAddresses,
+  searchPdbNetworks,
+  setPeeringdbApiKey,
+  syncPeeringdb,
+} from './peeringdb';
 import { checkAsn } from './settings';
 
 beforeEach(() => {
@@ -126,5 +136,27 @@ describe('typed commands send the contract argument names', () => {
     });
     await pickFile('sshKey');
     expect(tauriInvoke).toHaveBeenLastCalledWith('pick_file', { purpose: 'sshKey' });
+  });
+
+  it('the peeringdb commands get the contract names (exchangeId, ixId, hidden, key, query, limit)', async () => {
+    tauriInvoke.mockResolvedValue(null);
+    await syncPeeringdb();
+    expect(tauriInvoke).toHaveBeenLastCalledWith('sync_peeringdb', undefined);
+    await setPeeringdbApiKey('');
+    expect(tauriInvoke).toHaveBeenLastCalledWith('set_peeringdb_api_key', { key: '' });
+    await searchPdbNetworks('AS64500', 20);
+    expect(tauriInvoke).toHaveBeenLastCalledWith('search_pdb_networks', { query: 'AS64500', limit: 20 });
+    await peerAddresses(64500, 3);
+    expect(tauriInvoke).toHaveBeenLastCalledWith('peer_addresses', { asn: 64500, exchangeId: 3 });
+    await exchangeFromPdb(501);
+    expect(tauriInvoke).toHaveBeenLastCalledWith('exchange_from_pdb', { ixId: 501 });
+    await availablePeers(3);
+    expect(tauriInvoke).toHaveBeenLastCalledWith('available_peers', { exchangeId: 3 });
+    await hidePeer(3, 64500, false);
+    expect(tauriInvoke).toHaveBeenLastCalledWith('hide_peer', { exchangeId: 3, asn: 64500, hidden: false });
+    await contactsFor(64500);
+    expect(tauriInvoke).toHaveBeenLastCalledWith('contacts_for', { asn: 64500 });
+    await contactsFor(64500, 3);
+    expect(tauriInvoke).toHaveBeenLastCalledWith('contacts_for', { asn: 64500, exchangeId: 3 });
   });
 });

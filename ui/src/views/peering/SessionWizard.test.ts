@@ -1,12 +1,16 @@
 // The Add Session wizard against a mocked api: router choices follow the
-// exchange, the ASN is checked by core on blur, and a core error is shown next
-// to its field on the step that holds it, with everything typed kept.
+// exchange, the ASN is checked by core on blur, a core error is shown next to
+// its field on the step that holds it, with everything typed kept; the
+// PeeringDB lookup fills the peer, shows core's max-prefix suggestion and
+// offers the peer's addresses at the exchange, and finding nothing is no error.
 import { fireEvent, render, screen, waitFor } from '@testing-library/svelte';
 import userEvent from '@testing-library/user-event';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { ApiError } from '$lib/api/invoke';
 import type { Exchange } from '$lib/bindings/Exchange';
 import type { Network } from '$lib/bindings/Network';
+import type { PdbNetwork } from '$lib/bindings/PdbNetwork';
+import type { PdbPresence } from '$lib/bindings/PdbPresence';
 import type { PeerGroup } from '$lib/bindings/PeerGroup';
 import type { Router } from '$lib/bindings/Router';
 
@@ -15,8 +19,14 @@ const api = vi.hoisted(() => ({
   listNetworks: vi.fn(),
   checkAsn: vi.fn(),
 }));
+const pdb = vi.hoisted(() => ({
+  searchPdbNetworks: vi.fn(),
+  suggestMaxPrefix: vi.fn(),
+  peerAddresses: vi.fn(),
+}));
 vi.mock('$lib/api/peering', () => ({ addSession: api.addSession, listNetworks: api.listNetworks }));
 vi.mock('$lib/api/settings', () => ({ checkAsn: api.checkAsn }));
+vi.mock('$lib/api/peeringdb', () => pdb);
 
 import SessionWizard from './SessionWizard.svelte';
 
@@ -95,6 +105,14 @@ const optionTexts = (id: string) =>
   Array.from((screen.getByTestId(id) as HTMLSelectElement).options).map((o) => o.textContent!.trim());
 
 beforeEach(() => {
+  // No PeeringDB mirror unless a test sets one up.
+  pdb.searchPdbNetworks.mockReset().mockResolvedValue([]);
+  pdb.peerAddresses.mockReset().mockResolvedValue([]);
+  pdb.suggestMaxPrefix.mockReset().mockImplementation(async (asn: number) => ({
+    v4: 115,
+    v6: 115,
+    source: `AS${asn} is not in the PeeringDB mirror: default headroom only`,
+  }));
   api.addSession.mockReset();
   api.listNetworks.mockReset().mockResolvedValue([knownNetwork]);
   api.checkAsn.mockReset().mockImplementation(async (text: string) => {
@@ -228,5 +246,151 @@ describe('SessionWizard', () => {
     await user.click(screen.getByTestId('session-save'));
     await screen.findByTestId('error-peerName');
     await waitFor(() => expect(document.activeElement).toBe(screen.getByTestId('session-peer-name')));
+  });
+});
+
+const pdbNetwork = (asn: number, name: string, irrAsSet: string): PdbNetwork => ({
+  netId: asn - 60000,
+  asn,
+  name,
+  aka: '',
+  irrAsSet,
+  infoPrefixes4: 1200,
+  infoPrefixes6: 80,
+  infoType: 'NSP',
+  neverViaRouteServers: false,
+  policyGeneral: 'Open',
+  policyUrl: '',
+  policyLocations: '',
+  website: '',
+  lookingGlass: '',
+  updated: '2025-01-01T00:00:00Z',
+});
+const presence = (ipaddr4: string | null, ipaddr6: string | null): PdbPresence => ({
+  ixId: 501,
+  ixName: 'Test IX Frankfurt',
+  asn: 64510,
+  ipaddr4,
+  ipaddr6,
+  speed: 10000,
+  isRsPeer: true,
+  operational: true,
+});
+
+describe('SessionWizard with PeeringDB', () => {
+  beforeEach(() => {
+    pdb.searchPdbNetworks.mockImplementation(async (query: string) =>
+      'doc peering'.includes(query.toLowerCase()) || query.toLowerCase().startsWith('doc')
+        ? [pdbNetwork(64510, 'Doc Peering GmbH', 'AS-DOCPEER'), pdbNetwork(64511, 'Doc Other', '')]
+        : [],
+    );
+    pdb.suggestMaxPrefix.mockImplementation(async (asn: number) =>
+      asn === 64510
+        ? { v4: 1495, v6: 207, source: 'PeeringDB: 1200 IPv4 / 80 IPv6 prefixes, with headroom' }
+        : { v4: 115, v6: 115, source: 'not in the mirror' },
+    );
+  });
+
+  it('looks the peer up once typing pauses and fills ASN, name and AS-SET from the chosen hit', async () => {
+    const { user } = open();
+    await user.click(screen.getByTestId('wizard-next'));
+    await user.type(screen.getByTestId('session-pdb-lookup'), 'Doc Pe');
+    await user.click(await screen.findByTestId('pdb-hit-64510'));
+    // Debounced: one question for what was typed, not one per keystroke.
+    expect(pdb.searchPdbNetworks).toHaveBeenCalledTimes(1);
+    expect(pdb.searchPdbNetworks).toHaveBeenCalledWith('Doc Pe', 20);
+
+    expect(value('session-asn')).toBe('64510');
+    expect(value('session-peer-name')).toBe('Doc Peering GmbH');
+    expect(value('session-as-set')).toBe('AS-DOCPEER');
+    expect(screen.queryByTestId('pdb-hit-64511')).toBeNull();
+    await waitFor(() => expect(api.checkAsn).toHaveBeenCalledWith('64510'));
+
+    const hint = await screen.findByTestId('session-max-prefix-suggestion');
+    expect(pdb.suggestMaxPrefix).toHaveBeenCalledWith(64510);
+    expect(hint.textContent).toContain('IPv4 1,495');
+    expect(hint.textContent).toContain('IPv6 207');
+    expect(hint.textContent).toContain('PeeringDB: 1200 IPv4 / 80 IPv6 prefixes, with headroom');
+  });
+
+  it('takes the first hit with Enter, without leaving the step', async () => {
+    const { user } = open();
+    await user.click(screen.getByTestId('wizard-next'));
+    await user.type(screen.getByTestId('session-pdb-lookup'), 'doc');
+    await screen.findByTestId('pdb-hit-64510');
+    await user.keyboard('{Enter}');
+    expect(value('session-asn')).toBe('64510');
+    expect(screen.getByTestId('session-pdb-lookup')).toBeTruthy();
+  });
+
+  it("offers the peer's addresses at the chosen exchange on step 3 and fills the fields with them", async () => {
+    pdb.peerAddresses.mockResolvedValue([presence('192.0.2.50', '2001:db8::50'), presence('192.0.2.51', null)]);
+    const { user, onsaved } = open();
+    await user.click(screen.getByTestId('wizard-next'));
+    await user.type(screen.getByTestId('session-pdb-lookup'), 'Doc Pe');
+    await user.click(await screen.findByTestId('pdb-hit-64510'));
+    await user.click(screen.getByTestId('wizard-next'));
+
+    await user.click(await screen.findByTestId('pdb-address-v4-192.0.2.51'));
+    expect(pdb.peerAddresses).toHaveBeenCalledWith(64510, 1);
+    expect(value('session-ipv4')).toBe('192.0.2.51');
+    await user.click(screen.getByTestId('pdb-address-v6-2001:db8::50'));
+    expect(value('session-ipv6')).toBe('2001:db8::50');
+    expect(screen.queryByTestId('pdb-address-v6-null')).toBeNull();
+
+    api.addSession.mockResolvedValue([{ id: 1 }, { id: 2 }]);
+    await user.click(screen.getByTestId('session-save'));
+    expect(api.addSession).toHaveBeenCalledWith(
+      expect.objectContaining({
+        asn: '64510',
+        peerName: 'Doc Peering GmbH',
+        asSet: 'AS-DOCPEER',
+        peerIpv4: '192.0.2.51',
+        peerIpv6: '2001:db8::50',
+      }),
+    );
+    await waitFor(() => expect(onsaved).toHaveBeenCalled());
+  });
+
+  it('works without a mirror: no hits is said plainly, no error, and the typed peer goes on to step 3', async () => {
+    pdb.searchPdbNetworks.mockResolvedValue([]);
+    const { user } = open();
+    await user.click(screen.getByTestId('wizard-next'));
+    await user.type(screen.getByTestId('session-pdb-lookup'), 'nobody');
+    expect((await screen.findByRole('status')).textContent).toContain('No network in the PeeringDB mirror matches');
+    expect(screen.queryByTestId('form-error')).toBeNull();
+    expect(screen.queryByRole('alert')).toBeNull();
+
+    await user.type(screen.getByTestId('session-asn'), '64501');
+    await user.type(screen.getByTestId('session-peer-name'), 'Typed Peer');
+    await user.click(screen.getByTestId('wizard-next'));
+    await screen.findByTestId('session-ipv4');
+    expect(screen.queryByTestId(/^pdb-address-/)).toBeNull();
+    expect(screen.queryByTestId('form-error')).toBeNull();
+  });
+
+  it('starts from an available peer: ASN, name, addresses and the AS-SET from PeeringDB', async () => {
+    pdb.searchPdbNetworks.mockResolvedValue([pdbNetwork(64510, 'Doc Peering GmbH', 'AS-DOCPEER')]);
+    const onsaved = vi.fn();
+    render(SessionWizard, {
+      props: {
+        exchanges,
+        routers,
+        peerGroups,
+        exchangeId: 2,
+        peer: { asn: 64510, name: 'Doc Peering GmbH', ipv4: '192.0.2.60', ipv6: null },
+        onsaved,
+        onclose: vi.fn(),
+      },
+    });
+    const user = userEvent.setup();
+    expect(value('session-exchange')).toBe('2');
+    await user.click(screen.getByTestId('wizard-next'));
+    expect(value('session-asn')).toBe('64510');
+    expect(value('session-peer-name')).toBe('Doc Peering GmbH');
+    await waitFor(() => expect(value('session-as-set')).toBe('AS-DOCPEER'));
+    expect(pdb.searchPdbNetworks).toHaveBeenCalledWith('64510', 1);
+    await user.click(screen.getByTestId('wizard-next'));
+    expect(value('session-ipv4')).toBe('192.0.2.60');
   });
 });

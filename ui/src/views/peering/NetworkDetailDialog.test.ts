@@ -1,0 +1,101 @@
+// Network detail shows what core returns about a network (record, contacts in
+// core's order, exchanges, common exchanges, our sessions) and says plainly
+// when the network is not in the PeeringDB mirror.
+import { render, screen, waitFor, within } from '@testing-library/svelte';
+import { beforeEach, describe, expect, it, vi } from 'vitest';
+import { ApiError } from '$lib/api/invoke';
+import type { PdbNetworkDetail } from '$lib/bindings/PdbNetworkDetail';
+
+const pdb = vi.hoisted(() => ({ pdbNetwork: vi.fn(), commonExchanges: vi.fn() }));
+vi.mock('$lib/api/peeringdb', () => pdb);
+
+import NetworkDetailDialog from './NetworkDetailDialog.svelte';
+
+const port = (ixId: number, ixName: string, asn: number, ipaddr4: string, ipaddr6: string | null) => ({
+  ixId,
+  ixName,
+  asn,
+  ipaddr4,
+  ipaddr6,
+  speed: 10000,
+  isRsPeer: true,
+  operational: true,
+});
+
+const detail: PdbNetworkDetail = {
+  network: {
+    netId: 7,
+    asn: 64510,
+    name: 'Doc Peering GmbH',
+    aka: 'DocPeer',
+    irrAsSet: 'AS-DOCPEER',
+    infoPrefixes4: 1200,
+    infoPrefixes6: 80,
+    infoType: 'NSP',
+    neverViaRouteServers: true,
+    policyGeneral: 'Selective',
+    policyUrl: 'https://docpeer.example/policy',
+    policyLocations: 'Required - International',
+    website: 'https://docpeer.example',
+    lookingGlass: '',
+    updated: '2025-01-01T00:00:00Z',
+  },
+  exchanges: [port(501, 'Test-IX', 64510, '192.0.2.50', '2001:db8::50')],
+  // Deliberately not alphabetical: the dialog keeps core's order.
+  contacts: [
+    { role: 'Policy', name: 'Peering team', email: 'peering@docpeer.example', phone: '' },
+    { role: 'NOC', name: 'NOC', email: 'noc@docpeer.example', phone: '+49 69 0000' },
+    { role: 'Technical', name: 'Eng', email: 'eng@docpeer.example', phone: '' },
+  ],
+  maxPrefix: { v4: 1495, v6: 207, source: 'PeeringDB: 1200 IPv4 / 80 IPv6' },
+  sessions: [],
+};
+
+beforeEach(() => {
+  pdb.pdbNetwork.mockReset().mockResolvedValue(detail);
+  pdb.commonExchanges.mockReset().mockResolvedValue([
+    {
+      ixId: 501,
+      name: 'Test-IX',
+      city: 'Frankfurt',
+      country: 'DE',
+      localExchangeId: 3,
+      ours: [port(501, 'Test-IX', 64496, '192.0.2.1', null)],
+      theirs: [port(501, 'Test-IX', 64510, '192.0.2.50', '2001:db8::50')],
+    },
+  ]);
+});
+
+describe('NetworkDetailDialog', () => {
+  it("shows the PeeringDB record, contacts in core's order, exchanges and what we share", async () => {
+    render(NetworkDetailDialog, { props: { asn: 64510, onclose: vi.fn() } });
+    const record = await screen.findByTestId('network-record');
+    expect(pdb.pdbNetwork).toHaveBeenCalledWith(64510);
+    expect(pdb.commonExchanges).toHaveBeenCalledWith(64510);
+    for (const text of ['DocPeer', 'AS-DOCPEER', 'Selective', 'https://docpeer.example/policy', 'Required - International', 'NSP']) {
+      expect(within(record).getByText(text)).toBeTruthy();
+    }
+    expect(screen.getByTestId('network-max-prefix').textContent).toContain('IPv4 1,495');
+    expect(
+      within(screen.getByTestId('network-contacts'))
+        .getAllByTestId('network-contact')
+        .map((li) => li.querySelector('.role')!.textContent),
+    ).toEqual(['Policy', 'NOC', 'Technical']);
+    expect(within(screen.getByTestId('network-exchanges')).getByText('Test-IX')).toBeTruthy();
+    const shared = within(screen.getByTestId('common-exchange-501'));
+    expect(shared.getByText('192.0.2.1')).toBeTruthy();
+    expect(shared.getByText('192.0.2.50, 2001:db8::50')).toBeTruthy();
+    expect(screen.getByTestId('network-sessions').textContent).toContain('You have no session with AS64510');
+  });
+
+  it('says plainly that a network is not in the mirror', async () => {
+    pdb.pdbNetwork.mockRejectedValue(new ApiError('notFound', 'PeeringDB network AS64999 not found'));
+    pdb.commonExchanges.mockResolvedValue([]);
+    render(NetworkDetailDialog, { props: { asn: 64999, onclose: vi.fn() } });
+    await waitFor(() =>
+      expect(screen.getByTestId('network-not-in-mirror').textContent).toContain('AS64999 is not in the PeeringDB mirror'),
+    );
+    expect(screen.queryByRole('alert')).toBeNull();
+    expect(screen.queryByTestId('network-record')).toBeNull();
+  });
+});
