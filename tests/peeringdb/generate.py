@@ -1138,7 +1138,6 @@ class Dataset:
 
         def record(kind, row):
             self.changes[kind][row["id"]] = row
-            # Only change rows carry the base set's bookkeeping after this.
 
         # New organisations, some of which bring a new network.
         new_orgs = []
