@@ -32,7 +32,7 @@ step_build()      { cargo build "${CARGO_FLAGS[@]}" --all-targets; }
 step_clippy()     { cargo clippy "${CARGO_FLAGS[@]}" --all-targets -- -D warnings; }
 step_test()       { scripts/with-keyring.sh cargo test "${CARGO_FLAGS[@]}"; }
 step_e2e()        { scripts/with-keyring.sh "${XVFB[@]}" npm --prefix tests/e2e test; }
-step_bench-core() { cargo bench -p peerdesk-core; }
+step_bench-core() { cargo bench -p peerdesk-core --benches; }
 step_bench-e2e()  { scripts/with-keyring.sh "${XVFB[@]}" node tests/e2e/bench/perf.mjs; }
 
 describe() {
@@ -46,7 +46,7 @@ describe() {
     clippy) echo "cargo clippy ${CARGO_FLAGS[*]} --all-targets -- -D warnings" ;;
     test) echo "cargo test ${CARGO_FLAGS[*]} (D-Bus session + unlocked gnome-keyring)" ;;
     e2e) echo "desktop end-to-end tests (tauri-driver + WebKitWebDriver under Xvfb)" ;;
-    bench-core) echo "cargo bench -p peerdesk-core (figures only)" ;;
+    bench-core) echo "cargo bench -p peerdesk-core --benches (figures only)" ;;
     bench-e2e) echo "desktop benchmark, 20,000 sessions (figures only)" ;;
   esac
 }

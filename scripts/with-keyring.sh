@@ -5,8 +5,8 @@
 #
 #   scripts/with-keyring.sh cargo test --workspace
 #
-# The keyring lives in a temporary XDG_DATA_HOME that is removed afterwards;
-# gnome-keyring-daemon leaves with the session bus when the command ends.
+# The keyring lives in a temporary XDG_DATA_HOME that is removed afterwards,
+# and the gnome-keyring-daemon started for it is stopped.
 set -euo pipefail
 
 if [ $# -eq 0 ]; then
@@ -18,7 +18,22 @@ for tool in dbus-run-session gnome-keyring-daemon keyctl; do
 done
 
 keyring_home=$(mktemp -d "${TMPDIR:-/tmp}/peerdesk-keyring.XXXXXX")
-trap 'rm -rf "$keyring_home"' EXIT
+
+# gnome-keyring-daemon usually leaves with the session bus, but not when the
+# command was very short; stop the one started here (it alone has this
+# XDG_DATA_HOME in its environment), then remove its folder.
+cleanup() {
+  local env pid
+  for env in /proc/[0-9]*/environ; do
+    pid=${env#/proc/}; pid=${pid%/environ}
+    [ "$(cat "/proc/$pid/comm" 2>/dev/null)" = gnome-keyring-d ] || continue
+    if tr '\0' '\n' 2>/dev/null <"$env" | grep -qxF "XDG_DATA_HOME=$keyring_home"; then
+      kill -TERM "$pid" 2>/dev/null || true
+    fi
+  done
+  rm -rf "$keyring_home"
+}
+trap cleanup EXIT
 
 # stderr of dbus-daemon ("Failed to set fd limit") is noise when not root-capable.
 PEERDESK_KEYRING_HOME="$keyring_home" dbus-run-session -- bash -c '

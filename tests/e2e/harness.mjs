@@ -256,6 +256,7 @@ export async function launchApp({ db, dialogDir, args = [], logFile, readyTimeou
   }
   const sessionAt = performance.now();
   const app = { browser, driver, db, dialogDir, spawnedAt };
+  running.add(app);
   try {
     await byTestId(browser, "tab-peering").waitForExist({ timeout: readyTimeout, interval: 20 });
   } catch (e) {
@@ -278,9 +279,20 @@ export async function readyLineMs(app, timeoutMs = 5_000) {
   }
 }
 
+// Apps running now, so an interrupted run (Ctrl-C, CI timeout) still stops what it started.
+const running = new Set();
+for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"]) {
+  process.once(signal, async () => {
+    console.error(`# ${signal}: stopping the ${running.size} app(s) this run started`);
+    await Promise.allSettled([...running].map((app) => closeApp(app)));
+    process.exit(130);
+  });
+}
+
 export async function closeApp(app) {
   if (!app || app.closed) return;
   app.closed = true;
+  running.delete(app);
   try {
     let timer;
     await Promise.race([
