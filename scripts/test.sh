@@ -31,7 +31,7 @@ step_ui-test()    { CI=true npm --prefix ui test </dev/null; }
 step_build()      { cargo build "${CARGO_FLAGS[@]}" --all-targets; }
 step_clippy()     { cargo clippy "${CARGO_FLAGS[@]}" --all-targets -- -D warnings; }
 step_test()       { scripts/with-keyring.sh cargo test "${CARGO_FLAGS[@]}"; }
-step_e2e()        { scripts/with-keyring.sh "${XVFB[@]}" npm --prefix tests/e2e test; }
+step_e2e()        { rm -rf tests/e2e/artifacts; scripts/with-keyring.sh "${XVFB[@]}" npm --prefix tests/e2e test; }
 step_bench-core() { cargo bench -p peerdesk-core --benches; }
 step_bench-e2e()  { scripts/with-keyring.sh "${XVFB[@]}" node tests/e2e/bench/perf.mjs; }
 

@@ -276,7 +276,21 @@ export async function confirmIfAsked(b, ms = 1_500) {
   }
 }
 
-/** Waits for a toast of the given kind and returns its text. */
+/** Dismisses every toast on screen, so the next wait sees only the toasts of what comes next. */
+export async function dismissToasts(b) {
+  await b.execute(() => {
+    for (const toast of document.querySelectorAll('[data-testid="toast"]')) {
+      (toast.querySelector('button[aria-label="Dismiss"], button') ?? toast).click();
+    }
+  });
+  await b
+    .waitUntil(async () => !(await exists(b, "toast")), { timeout: 5_000, interval: 50 })
+    .catch(() => {
+      throw new Error("the toasts on screen could not be dismissed");
+    });
+}
+
+/** Waits for a toast of the given kind and returns its text (dismiss the old ones first). */
 export async function waitForToast(b, kind, { timeout = 15_000 } = {}) {
   let seen = [];
   const found = await b

@@ -5,7 +5,7 @@ import assert from "node:assert/strict";
 import { existsSync, statSync } from "node:fs";
 import path from "node:path";
 import { click, dbCount, e2eTest, textOf, waitFor, waitForText } from "../harness.mjs";
-import { confirmIfAsked, exchangeIdsByName, openAdminData, openPeering, openSessions, sessionCount, waitForToast } from "../flows.mjs";
+import { confirmIfAsked, dismissToasts, exchangeIdsByName, openAdminData, openPeering, openSessions, sessionCount, waitForToast } from "../flows.mjs";
 
 const DEMO_EXCHANGES = ["Example IX Frankfurt", "Sample IX Amsterdam", "Demo IX London"];
 
@@ -39,9 +39,11 @@ e2eTest("an exported inventory imported into an empty database brings everything
 
   const file = path.join(ctx.dialogDir, "inventory.json");
   await openAdminData(b);
+  await dismissToasts(b);
   await click(b, "admin-export-inventory");
-  await waitForToast(b, "success");
-  assert.ok(existsSync(file) && statSync(file).size > 0, `the export wrote ${file}`);
+  const exported = await waitForToast(b, "success");
+  await b.waitUntil(() => existsSync(file) && statSync(file).size > 0, { timeout: 10_000 }).catch(() => {});
+  assert.ok(existsSync(file) && statSync(file).size > 0, `the export wrote ${file} ("${exported}")`);
 
   await ctx.stop();
   ctx.wipeDatabase();
@@ -52,6 +54,7 @@ e2eTest("an exported inventory imported into an empty database brings everything
   assert.deepEqual(await exchangeIdsByName(b), {}, "the new database starts with no exchanges");
 
   await openAdminData(b);
+  await dismissToasts(b);
   await click(b, "admin-import-inventory");
   await confirmIfAsked(b);
   await waitForToast(b, "success");
