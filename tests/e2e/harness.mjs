@@ -421,6 +421,16 @@ export function e2eTest(name, fn, { timeout = 5 * 60_000 } = {}) {
 
 const sel = (id) => `[data-testid="${id}"]`;
 
+// PEERDESK_E2E_TRACE=1 prints every UI step with the time since the previous one.
+const TRACE = process.env.PEERDESK_E2E_TRACE === "1";
+let lastTrace = performance.now();
+function trace(what) {
+  if (!TRACE) return;
+  const now = performance.now();
+  console.error(`#   +${String(Math.round(now - lastTrace)).padStart(5)} ms  ${what}`);
+  lastTrace = now;
+}
+
 export function byTestId(b, id) {
   return b.$(sel(id));
 }
@@ -458,6 +468,7 @@ export async function waitGone(b, id, { timeout = DEFAULT_TIMEOUT } = {}) {
 }
 
 export async function click(b, id, options) {
+  trace(`click ${id}`);
   const el = await waitFor(b, id, options);
   await el.scrollIntoView({ block: "center" }).catch(() => {});
   try {
@@ -546,6 +557,7 @@ export async function setChecked(b, id, checked = true) {
  * a boolean for checkboxes.
  */
 export async function fill(b, id, value) {
+  trace(`fill ${id} = ${JSON.stringify(value)}`);
   await waitFor(b, id);
   const tag = await tagOf(b, id);
   if (tag.startsWith("select")) {
@@ -570,6 +582,7 @@ export async function valueOf(b, id) {
 
 /** Waits until the element's text contains `expected` (string) or matches it (RegExp). */
 export async function waitForText(b, id, expected, { timeout = DEFAULT_TIMEOUT } = {}) {
+  trace(`wait for ${expected} in ${id}`);
   await waitFor(b, id, { timeout });
   let last = "";
   await b.waitUntil(
