@@ -7,7 +7,11 @@
 // (the 5 characters typed one by one, default "rk 12": the first keystrokes
 // match every row, the last ones a few hundred).
 
+import { cpus } from "node:os";
+import path from "node:path";
 import {
+  APP,
+  ROOT,
   appPid,
   clearMarks,
   click,
@@ -69,7 +73,7 @@ async function main() {
     const readyMs = await readyLineMs(app);
     row(`cold start (${SESSIONS} sessions): spawn → tab bar`, fmt(app.interactiveMs), `≤ ${TARGET_COLD_MS} ms`, app.interactiveMs <= TARGET_COLD_MS);
     row(`cold start (${SESSIONS} sessions): app's \`ready in\``, fmt(readyMs), `≤ ${TARGET_COLD_MS} ms`, readyMs === null ? undefined : readyMs <= TARGET_COLD_MS);
-    row("  of which WebDriver session set-up", fmt(app.sessionMs));
+    row("  WebDriver new-session answered after", fmt(app.sessionMs));
 
     await sleep(2_000);
     const pid = appPid(ctx.db);
@@ -124,7 +128,7 @@ async function main() {
   const v = Math.max(...rows.map((r) => r.value.length), 8);
   const t = Math.max(...rows.map((r) => r.target.length), 6);
   console.log("");
-  console.log(`Peerdesk desktop benchmark (${SESSIONS} sessions, WebKitGTK under ${process.env.DISPLAY ? `DISPLAY ${process.env.DISPLAY}` : "no display"})`);
+  console.log(`Peerdesk desktop benchmark: ${SESSIONS} sessions, ${path.relative(ROOT, APP)}${/\/debug\//.test(APP) ? " (debug build)" : ""}, ${cpus().length} CPUs, ${process.env.DISPLAY ? `DISPLAY ${process.env.DISPLAY}` : "no display"}`);
   console.log(`${"measure".padEnd(w)}  ${"value".padStart(v)}  ${"target".padEnd(t)}  verdict`);
   console.log(`${"-".repeat(w)}  ${"-".repeat(v)}  ${"-".repeat(t)}  -------`);
   for (const r of rows) console.log(`${r.what.padEnd(w)}  ${r.value.padStart(v)}  ${r.target.padEnd(t)}  ${r.verdict}`);
