@@ -401,8 +401,9 @@ function screenshotOfDisplay(file, cause) {
 
 /** A node:test test with a fresh context; screenshot, page source and driver log on failure. */
 export function e2eTest(name, fn, { timeout = 5 * 60_000 } = {}) {
-  test(name, { timeout }, async () => {
+  test(name, { timeout }, async (t) => {
     const ctx = await newContext(name);
+    ctx.note = (message) => t.diagnostic(message);
     let failed = false;
     try {
       await fn(ctx);

@@ -2,7 +2,7 @@
 // it, and nothing reaches the database.
 
 import assert from "node:assert/strict";
-import { click, dbCount, e2eTest, exists, isShown, sleep, textsWithPrefix, waitFor } from "../harness.mjs";
+import { click, dbCount, e2eTest, exists, isShown, sleep, textOf, textsWithPrefix, waitFor } from "../harness.mjs";
 import {
   PEER,
   addExchange,
@@ -63,6 +63,7 @@ e2eTest("the wizard refuses ASN 0, an address outside the exchange and a duplica
     "error-asn",
     "ASN 0 is reserved and is refused at the ASN field",
   );
+  ctx.note(`ASN 0: ${await textOf(b, "error-asn")}`);
   await closeWizard(b);
   await assertStoredSessions(ctx, exchangeId, 0, "a refused ASN adds no session");
 
@@ -71,6 +72,7 @@ e2eTest("the wizard refuses ASN 0, an address outside the exchange and a duplica
     "error-peerIpv4",
     "198.51.100.7 is outside the exchange's 192.0.2.0/24 and is refused at the IPv4 field",
   );
+  ctx.note(`198.51.100.7: ${await textOf(b, "error-peerIpv4")}`);
   await closeWizard(b);
   await assertStoredSessions(ctx, exchangeId, 0, "an address outside the exchange adds no session");
 
@@ -83,6 +85,7 @@ e2eTest("the wizard refuses ASN 0, an address outside the exchange and a duplica
     "form-error",
   ]);
   await waitFor(b, shown);
+  ctx.note(`duplicate address refused at ${shown}: ${await textOf(b, shown)}`);
   await closeWizard(b);
   await assertStoredSessions(ctx, exchangeId, 1, "the duplicate address adds no session");
 });
