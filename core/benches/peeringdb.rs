@@ -110,10 +110,7 @@ fn main() {
     let manifest: Value =
         serde_json::from_str(&std::fs::read_to_string(data.join("manifest.json")).unwrap())
             .unwrap();
-    let boundary = ["boundary", "base_max_updated", "boundary_updated"]
-        .iter()
-        .find_map(|k| manifest.get(*k).and_then(Value::as_str))
-        .expect("boundary");
+    let boundary = manifest["boundary"]["iso"].as_str().expect("boundary");
     let boundary = chrono::DateTime::parse_from_rfc3339(&boundary.replace('Z', "+00:00"))
         .unwrap()
         .with_timezone(&chrono::Utc);

@@ -29,6 +29,8 @@ pub fn export_bindings(dir: &Path) -> Result<(), ExportError> {
         InventoryCounts, AuditEntry, AuditFilter, AuditAction,
         SyncSummary, TypeCount, SyncProgress, PeeringDbStatus, SyncRun, PdbNetwork, PdbPresence,
         PdbContact, MaxPrefixSuggestion, PdbNetworkDetail, PdbExchange, CommonExchange, AvailablePeer,
+        SmtpSettings, SmtpSettingsChanges, SmtpSecurity, MessageKind, MessageState, EmailDraft,
+        StoredMessage, SendOutcome, HistoryEntry, PeerRow, PeerFilter, PeerStatus, PeerAction,
     )
 }
 

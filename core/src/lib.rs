@@ -14,11 +14,13 @@ pub mod clock;
 pub mod devices;
 pub mod error;
 pub mod events;
+pub mod messaging;
 pub mod peering;
 pub mod peeringdb;
 pub mod secrets;
 pub mod settings;
 pub mod store;
+pub mod templating;
 pub mod values;
 
 pub use error::{CommandError, Error, ErrorKind, Result};
