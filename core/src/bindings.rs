@@ -17,8 +17,8 @@ macro_rules! export_all {
 pub fn export_bindings(dir: &Path) -> Result<(), ExportError> {
     let cfg = Config::new().with_large_int("number").with_out_dir(dir);
     use crate::{
-        audit::*, devices::*, error::*, peering::*, peeringdb::*, secrets::*, settings::*,
-        values::*,
+        audit::*, devices::*, error::*, messaging::*, peering::*, peeringdb::*, secrets::*,
+        settings::*, values::*,
     };
     export_all!(&cfg;
         CommandError, ErrorKind, AsnInfo, AddressFamily, KeyringStatus,
