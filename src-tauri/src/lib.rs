@@ -118,6 +118,18 @@ pub fn handlers<R: tauri::Runtime>(
         peeringdb::contacts_for,
         audit::list_audit,
         dialogs::pick_file,
+        messaging::list_peers,
+        messaging::apply_peer_action,
+        messaging::peer_history,
+        messaging::list_messages,
+        messaging::list_outbox,
+        messaging::draft_request,
+        messaging::draft_resend,
+        messaging::draft_session_email,
+        messaging::send_email,
+        messaging::drain_outbox,
+        messaging::get_smtp_settings,
+        messaging::update_smtp_settings,
     ]
 }
 
@@ -190,12 +202,31 @@ pub fn run() {
                 eprintln!("peerdesk: ready in {} ms", started.elapsed().as_millis());
             }
         })
+        .setup(|app| {
+            start_outbox_retry(app.handle().clone());
+            Ok(())
+        })
         .invoke_handler(handlers())
         .run(tauri::generate_context!());
     if let Err(e) = result {
         eprintln!("peerdesk: {e}");
         std::process::exit(1);
     }
+}
+
+/// Retries the email outbox every minute while the app runs, and tells the
+/// page (`outbox-drained`) when something went out.
+fn start_outbox_retry<R: tauri::Runtime>(app: tauri::AppHandle<R>) {
+    use tauri::{Emitter, Manager};
+    std::thread::spawn(move || loop {
+        std::thread::sleep(std::time::Duration::from_secs(60));
+        let core = app.state::<Peerdesk>();
+        if let Ok(n) = core.drain_outbox(&peerdesk_core::messaging::SmtpMailer) {
+            if n > 0 {
+                let _ = app.emit("outbox-drained", n);
+            }
+        }
+    });
 }
 
 /// Progress of a headless sync, one line per event on stderr.
