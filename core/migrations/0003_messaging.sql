@@ -56,3 +56,19 @@ CREATE TABLE messages (
 ) STRICT;
 CREATE INDEX messages_asn ON messages (asn, id);
 CREATE INDEX messages_state ON messages (state);
+
+-- Templates the user edited; a template with no row here uses its embedded default.
+CREATE TABLE templates (
+    name       TEXT PRIMARY KEY,
+    body       TEXT NOT NULL,
+    updated_at TEXT NOT NULL
+) STRICT;
+
+-- Every saved version, for the revision history and revert.
+CREATE TABLE template_revisions (
+    id       INTEGER PRIMARY KEY,
+    name     TEXT NOT NULL,
+    body     TEXT NOT NULL,
+    saved_at TEXT NOT NULL
+) STRICT;
+CREATE INDEX template_revisions_name ON template_revisions (name, id);

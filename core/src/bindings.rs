@@ -18,7 +18,7 @@ pub fn export_bindings(dir: &Path) -> Result<(), ExportError> {
     let cfg = Config::new().with_large_int("number").with_out_dir(dir);
     use crate::{
         audit::*, devices::*, error::*, messaging::*, peering::*, peeringdb::*, secrets::*,
-        settings::*, values::*,
+        settings::*, templating::*, values::*,
     };
     export_all!(&cfg;
         CommandError, ErrorKind, AsnInfo, AddressFamily, KeyringStatus,
@@ -31,6 +31,7 @@ pub fn export_bindings(dir: &Path) -> Result<(), ExportError> {
         PdbContact, MaxPrefixSuggestion, PdbNetworkDetail, PdbExchange, CommonExchange, AvailablePeer,
         SmtpSettings, SmtpSettingsChanges, SmtpSecurity, MessageKind, MessageState, EmailDraft,
         StoredMessage, SendOutcome, HistoryEntry, PeerRow, PeerFilter, PeerStatus, PeerAction,
+        TemplateInfo, Template, TemplateRevision,
     )
 }
 

@@ -130,6 +130,13 @@ pub fn handlers<R: tauri::Runtime>(
         messaging::drain_outbox,
         messaging::get_smtp_settings,
         messaging::update_smtp_settings,
+        templating::list_templates,
+        templating::get_template,
+        templating::save_template,
+        templating::template_revisions,
+        templating::revert_template,
+        templating::reset_template,
+        templating::preview_email_template,
     ]
 }
 

@@ -433,10 +433,10 @@ impl crate::Peerdesk {
 
     /// A peering request prefilled from PeeringDB and our own data.
     pub fn draft_request(&self, asn: u32) -> Result<EmailDraft> {
-        let ctx = self.email_context(asn)?;
+        let ctx = self.email_template_context(asn)?;
         let (subject, body) = crate::templating::split_subject(&crate::templating::render(
             "email/request",
-            crate::templating::default_template("email/request").unwrap_or_default(),
+            &self.template_source("email/request")?,
             &ctx,
         )?)?;
         let smtp = self.get_smtp_settings()?;
@@ -509,7 +509,7 @@ impl crate::Peerdesk {
             _ => return Err(Error::invalid("kind", "Email NOC, Policy or Technical")),
         };
         let s = self.get_session(session_id)?;
-        let mut ctx = self.email_context(s.asn)?;
+        let mut ctx = self.email_template_context(s.asn)?;
         ctx["role"] = role.into();
         ctx["topic"] = format!("session {}", s.peer_ip).into();
         ctx["session"] = serde_json::json!({
@@ -519,7 +519,7 @@ impl crate::Peerdesk {
         });
         let (subject, body) = crate::templating::split_subject(&crate::templating::render(
             "email/contact",
-            crate::templating::default_template("email/contact").unwrap_or_default(),
+            &self.template_source("email/contact")?,
             &ctx,
         )?)?;
         let contacts = self.contacts_for(s.asn, s.exchange_id)?;
@@ -558,7 +558,7 @@ impl crate::Peerdesk {
     }
 
     /// What the email templates see: `me`, `peer` and `exchanges` in common.
-    fn email_context(&self, asn: u32) -> Result<serde_json::Value> {
+    pub(crate) fn email_template_context(&self, asn: u32) -> Result<serde_json::Value> {
         let settings = self.get_settings()?;
         let my_asn = settings.own_asns.first().copied().unwrap_or(0);
         let me_pdb = if my_asn > 0 {

@@ -2,8 +2,12 @@
 //! now; router configuration later shares this engine. Defaults ship embedded.
 //! Rendering is strict: an undefined variable is an error, never an empty string.
 
+mod store;
+
+use crate::audit::{self, AuditAction};
 use crate::error::{Error, Result};
 use serde::Serialize;
+use ts_rs::TS;
 
 /// (name, default text). A template's first line is `Subject: …`, the rest is the body.
 pub const DEFAULTS: &[(&str, &str)] = &[
@@ -42,6 +46,148 @@ pub fn split_subject(rendered: &str) -> Result<(String, String)> {
         subject.trim().to_string(),
         rest.trim_start_matches('\n').to_string(),
     ))
+}
+
+/// A template as the Admin → Templates list shows it.
+#[derive(Debug, Clone, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct TemplateInfo {
+    pub name: String,
+    /// True while the embedded default is in use.
+    pub is_default: bool,
+    pub updated_at: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct Template {
+    pub name: String,
+    pub body: String,
+    pub default_body: String,
+    pub is_default: bool,
+}
+
+#[derive(Debug, Clone, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct TemplateRevision {
+    pub id: i64,
+    pub name: String,
+    pub body: String,
+    pub saved_at: String,
+}
+
+fn known(name: &str) -> Result<&'static str> {
+    default_template(name)
+        .ok_or_else(|| Error::invalid("name", format!("there is no template '{name}'")))
+}
+
+impl crate::Peerdesk {
+    pub fn list_templates(&self) -> Result<Vec<TemplateInfo>> {
+        let conn = self.db()?;
+        DEFAULTS
+            .iter()
+            .map(|(name, _)| {
+                let saved = store::get(&conn, name)?;
+                Ok(TemplateInfo {
+                    name: name.to_string(),
+                    is_default: saved.is_none(),
+                    updated_at: saved.map(|(_, at)| at),
+                })
+            })
+            .collect()
+    }
+
+    /// The template in use: the user's version if saved, else the default.
+    pub fn get_template(&self, name: &str) -> Result<Template> {
+        let default_body = known(name)?;
+        let saved = store::get(&*self.db()?, name)?;
+        Ok(Template {
+            name: name.to_string(),
+            is_default: saved.is_none(),
+            body: saved
+                .map(|(b, _)| b)
+                .unwrap_or_else(|| default_body.to_string()),
+            default_body: default_body.to_string(),
+        })
+    }
+
+    /// Saves a new version after checking that it compiles (and, for email
+    /// templates, starts with a Subject line). Every version is kept.
+    pub fn save_template(&self, name: &str, body: &str) -> Result<Template> {
+        known(name)?;
+        check_syntax(name, body)?;
+        let now = self.now();
+        let mut conn = self.db()?;
+        let tx = conn.transaction()?;
+        let old = store::get(&tx, name)?.map(|(b, _)| b);
+        store::put(&tx, name, body, &now)?;
+        audit::record(
+            &tx,
+            &now,
+            "template",
+            None,
+            AuditAction::Update,
+            &format!("Template {name} saved"),
+            old.as_ref(),
+            Some(&body),
+        )?;
+        tx.commit()?;
+        drop(conn);
+        self.get_template(name)
+    }
+
+    pub fn template_revisions(&self, name: &str) -> Result<Vec<TemplateRevision>> {
+        known(name)?;
+        store::revisions(&*self.db()?, name)
+    }
+
+    /// Makes an earlier version current again (as a new revision).
+    pub fn revert_template(&self, name: &str, revision_id: i64) -> Result<Template> {
+        let rev = store::revision(&*self.db()?, revision_id)?;
+        if rev.name != name {
+            return Err(Error::invalid(
+                "revision",
+                "that revision belongs to another template",
+            ));
+        }
+        self.save_template(name, &rev.body)
+    }
+
+    /// Back to the embedded default (the edited versions stay in the history).
+    pub fn reset_template(&self, name: &str) -> Result<Template> {
+        known(name)?;
+        store::delete(&*self.db()?, name)?;
+        self.get_template(name)
+    }
+
+    /// Renders unsaved template text for a peer, as the editor's live preview.
+    pub fn preview_email_template(&self, name: &str, body: &str, asn: u32) -> Result<String> {
+        known(name)?;
+        let mut ctx = self.email_template_context(asn)?;
+        if name == "email/contact" {
+            ctx["role"] = "NOC".into();
+            ctx["topic"] = "session 192.0.2.10".into();
+        }
+        render(name, body, &ctx)
+    }
+
+    /// The text of a template in use, for rendering.
+    pub(crate) fn template_source(&self, name: &str) -> Result<String> {
+        Ok(self.get_template(name)?.body)
+    }
+}
+
+fn check_syntax(name: &str, body: &str) -> Result<()> {
+    let mut env = minijinja::Environment::new();
+    env.add_template(name, body)
+        .map_err(|e| Error::invalid("body", format!("template {name}: {e}")))?;
+    if name.starts_with("email/") && !body.trim_start().starts_with("Subject:") {
+        return Err(Error::invalid(
+            "body",
+            "an email template starts with a 'Subject:' line",
+        ));
+    }
+    Ok(())
 }
 
 #[cfg(test)]

@@ -9,6 +9,7 @@ pub mod peering;
 pub mod peeringdb;
 pub mod secrets;
 pub mod settings;
+pub mod templating;
 
 pub type Core<'a> = tauri::State<'a, peerdesk_core::Peerdesk>;
 pub type CmdResult<T> = Result<T, peerdesk_core::CommandError>;
