@@ -385,10 +385,23 @@ class Handler(BaseHTTPRequestHandler):
                 self.control(method, url.path[len("/__control/"):].strip("/"), body)
             elif url.path == "/api" or url.path.startswith("/api/"):
                 self.api(method, url)
+            elif url.path.startswith("/cache/") and url.path.endswith("-0.json") and method == "GET":
+                self.cache(url.path[len("/cache/"):-len("-0.json")])
             else:
                 raise Reply(404, "not found")
         except Reply as r:
             self.send(r.status, error_body(r.message), r.headers)
+
+    # ------------------------------------------------------------- cache
+
+    def cache(self, kind):
+        """`/cache/<type>-0.json`: the whole current list, as PeeringDB's public
+        cache serves it for a first sync (peeringdb-py reads these)."""
+        st = self.state
+        tables = st.data.stages[st.stage]
+        if kind not in tables:
+            raise Reply(404, "not found")
+        self.send(200, tables[kind].full_body())
 
     # ------------------------------------------------------------- control
 
