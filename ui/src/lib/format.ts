@@ -96,6 +96,11 @@ export function formatTime(iso: string | null): string {
   return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())} ${pad(d.getHours())}:${pad(d.getMinutes())}`;
 }
 
+/** A timestamp from core as its local date, e.g. "2025-03-04". */
+export function formatDate(iso: string | null): string {
+  return formatTime(iso).slice(0, 10);
+}
+
 export function plural(n: number, one: string, many = `${one}s`): string {
   return `${n.toLocaleString('en-US')} ${n === 1 ? one : many}`;
 }

@@ -20,3 +20,6 @@ const subscribe = import.meta.env.VITE_PEERDESK_MOCK === '1' ? fromMock : fromSh
 /** Progress of a PeeringDB sync (`peeringdb-sync`); resolves once subscribed. */
 export const onPeeringDbSync = (handler: (progress: SyncProgress) => void) =>
   subscribe<SyncProgress>('peeringdb-sync', handler);
+
+/** The background retry sent queued email (`outbox-drained`, with how many went out). */
+export const onOutboxDrained = (handler: (sent: number) => void) => subscribe<number>('outbox-drained', handler);
