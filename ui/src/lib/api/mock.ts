@@ -1,9 +1,10 @@
 // Dev-only in-browser stand-in for the Tauri backend, loaded by invoke.ts and
 // events.ts only when VITE_PEERDESK_MOCK=1 (never in a normal build). It keeps
 // an in-memory inventory and a small PeeringDB mirror (filled by a simulated
-// sync that sends progress events) with just enough behaviour to click through
-// the UI; the rules that matter live in core, not here. Only
-// documentation/private numbers.
+// sync that sends progress events) and a small messaging model (peer status,
+// history, drafts, an SMTP server that may be "offline" or refuse, the outbox)
+// with just enough behaviour to click through the UI; the rules that matter
+// live in core, not here. Only documentation/private numbers.
 import type { AuditEntry } from '$lib/bindings/AuditEntry';
 import type { AvailablePeer } from '$lib/bindings/AvailablePeer';
 import type { CommonExchange } from '$lib/bindings/CommonExchange';
@@ -33,6 +34,17 @@ import type { SessionFilter } from '$lib/bindings/SessionFilter';
 import type { Settings } from '$lib/bindings/Settings';
 import type { SettingsChanges } from '$lib/bindings/SettingsChanges';
 import type { BgpState } from '$lib/bindings/BgpState';
+import type { EmailDraft } from '$lib/bindings/EmailDraft';
+import type { HistoryEntry } from '$lib/bindings/HistoryEntry';
+import type { MessageKind } from '$lib/bindings/MessageKind';
+import type { PeerAction } from '$lib/bindings/PeerAction';
+import type { PeerFilter } from '$lib/bindings/PeerFilter';
+import type { PeerRow } from '$lib/bindings/PeerRow';
+import type { PeerStatus } from '$lib/bindings/PeerStatus';
+import type { SendOutcome } from '$lib/bindings/SendOutcome';
+import type { SmtpSettings } from '$lib/bindings/SmtpSettings';
+import type { SmtpSettingsChanges } from '$lib/bindings/SmtpSettingsChanges';
+import type { StoredMessage } from '$lib/bindings/StoredMessage';
 import type { ConfigState } from '$lib/bindings/ConfigState';
 import { filterSessions, textNeedle } from '../../views/peering/sessionFilter';
 
@@ -588,6 +600,256 @@ const pdbHandlers: Record<string, (a: Args) => unknown> = {
 
 type Args = Record<string, unknown> | undefined;
 
+// ---- Messaging ------------------------------------------------------------
+
+interface PeerState {
+  status: PeerStatus;
+  requestsSent: number;
+  firstRequestAt: string | null;
+  lastRequestAt: string | null;
+  lastContactAt: string | null;
+}
+
+const peerStates = new Map<number, PeerState>();
+const peerHistories = new Map<number, HistoryEntry[]>();
+let messages: StoredMessage[] = [];
+// Whether a password is "stored" is all the mock keeps; never the password.
+let smtp: SmtpSettings = {
+  host: '', port: 587, security: 'starttls', username: '', hasPassword: false, caFile: '',
+  fromName: '', fromAddress: '', replyTo: '', cc: '', bcc: '', cooldownDays: 7,
+};
+
+const ACTION_ORDER: PeerAction[] = [
+  'markExisting', 'markNotQualified', 'sendRequest', 'resendRequest', 'markRequestReceived',
+  'markApproved', 'markRejected', 'resetStatus', 'configureSessions',
+];
+const ACTION_LABEL: Record<PeerAction, string> = {
+  markExisting: 'Mark Existing', markNotQualified: 'Mark Not Qualified', sendRequest: 'Send Request',
+  resendRequest: 'Resend Request', markRequestReceived: 'Mark Request Received', markApproved: 'Mark Approved',
+  markRejected: 'Mark Rejected', resetStatus: 'Reset Status', configureSessions: 'Configure Sessions',
+};
+
+/** The mock's copy of core's status table, so the wrench can be clicked through. */
+function nextStatus(s: PeerStatus, a: PeerAction): PeerStatus | null {
+  if (a === 'resetStatus') return s === 'new' ? null : 'new';
+  if (a === 'configureSessions') return s === 'existing' || s === 'approved' ? s : null;
+  const table: Partial<Record<PeerAction, [PeerStatus[], PeerStatus]>> = {
+    markExisting: [['new'], 'existing'],
+    markNotQualified: [['new'], 'not_qualified'],
+    sendRequest: [['new'], 'request_sent'],
+    markRequestReceived: [['new', 'request_sent'], 'request_received'],
+    resendRequest: [['request_sent', 'rejected'], 'request_sent'],
+    markApproved: [['request_sent', 'request_received'], 'approved'],
+    markRejected: [['request_sent', 'request_received'], 'rejected'],
+  };
+  const rule = table[a];
+  return rule && rule[0].includes(s) ? rule[1] : null;
+}
+
+function peerState(asn: number): PeerState {
+  return peerStates.get(asn) ?? { status: 'new', requestsSent: 0, firstRequestAt: null, lastRequestAt: null, lastContactAt: null };
+}
+
+function addHistory(asn: number, kind: 'status' | 'email', summary: string, messageId: number | null = null) {
+  peerHistories.set(asn, [{ at: now(), kind, summary, messageId }, ...(peerHistories.get(asn) ?? [])]);
+}
+
+function setStatus(asn: number, a: PeerAction): PeerStatus {
+  const st = peerState(asn);
+  const to = nextStatus(st.status, a) ?? fail('invalid', `${ACTION_LABEL[a]} is not possible while the peer is ${st.status.replace('_', ' ')}`, 'action');
+  peerStates.set(asn, a === 'resetStatus' ? { ...peerState(-1), status: to } : { ...st, status: to, lastContactAt: now() });
+  addHistory(asn, 'status', `${ACTION_LABEL[a]}: ${st.status} → ${to}`);
+  return to;
+}
+
+function listPeers(f: PeerFilter): PeerRow[] {
+  const own = new Set(settings.ownAsns);
+  const byAsn = new Map<number, { name: string; ex: Map<number, string>; sessions: number }>();
+  const entry = (asn: number, name: string) => {
+    let e = byAsn.get(asn);
+    if (!e) byAsn.set(asn, (e = { name, ex: new Map(), sessions: 0 }));
+    return e;
+  };
+  for (const s of sessions) {
+    const e = entry(s.asn, s.networkName);
+    e.sessions += 1;
+    if (s.exchangeId !== null) e.ex.set(s.exchangeId, s.exchangeName ?? '');
+  }
+  for (const p of mirror.ports) {
+    const local = exchanges.find((x) => x.peeringdbIxId === p.ixId);
+    if (!local || own.has(p.asn)) continue;
+    entry(p.asn, pdbNet(p.asn)?.name ?? `AS${p.asn}`).ex.set(local.id, local.name);
+  }
+  for (const asn of peerStates.keys()) entry(asn, pdbNet(asn)?.name ?? `AS${asn}`);
+  const needle = f.text ? f.text.trim().toLowerCase().replace(/^as(?=\d)/, '') : '';
+  const rows: PeerRow[] = [];
+  for (const [asn, e] of byAsn) {
+    const st = peerState(asn);
+    const row: PeerRow = {
+      asn, name: e.name, ...st, exchanges: [...e.ex.values()], exchangeIds: [...e.ex.keys()],
+      policyGeneral: pdbNet(asn)?.policyGeneral ?? '', sessions: e.sessions,
+      actions: ACTION_ORDER.filter((a) => nextStatus(st.status, a) !== null),
+      lastNote: peerHistories.get(asn)?.[0]?.summary ?? null,
+    };
+    if (f.exchangeId !== undefined && !row.exchangeIds.includes(f.exchangeId)) continue;
+    if (f.status && row.status !== f.status) continue;
+    if (f.policy && row.policyGeneral.toLowerCase() !== f.policy.toLowerCase()) continue;
+    if (needle && !row.name.toLowerCase().includes(needle) && !String(asn).includes(needle)) continue;
+    if (f.contactedBefore && row.lastContactAt && row.lastContactAt >= f.contactedBefore) continue;
+    rows.push(row);
+  }
+  return rows.sort((a, b) => a.name.localeCompare(b.name));
+}
+
+function recipient(asn: number, role?: string): string {
+  const found = contactsOf(asn, null).find((c) => !role || c.role.toLowerCase() === role) ?? contactsOf(asn, null)[0];
+  return found?.email ?? `peering@as${asn}.example.net`;
+}
+
+function requestDraft(asn: number, kind: MessageKind): EmailDraft {
+  const name = pdbNet(asn)?.name ?? networks.find((n) => n.asn === asn)?.name ?? `AS${asn}`;
+  const common = commonExchanges(asn).map((c) => `  ${c.name}: ${c.theirs.map((p) => [p.ipaddr4, p.ipaddr6].filter(Boolean).join(', ')).join('; ')}`);
+  return {
+    asn, kind, to: recipient(asn, 'policy'), cc: smtp.cc, bcc: smtp.bcc,
+    subject: `Peering request: AS${settings.ownAsns[0] ?? 64496} ${settings.orgName} and AS${asn} ${name}`,
+    body: `Hello ${name} peering team,\n\nwe would like to peer with you at:\n${common.join('\n') || '  (no common exchange in the mirror)'}\n\nBest regards,\n${settings.coordinatorName || settings.orgName}\n`,
+  };
+}
+
+function sendEmail(d: EmailDraft): SendOutcome {
+  if (!smtp.host || !smtp.fromAddress) fail('invalid', 'set up the mail server and From address in Settings first', 'smtp');
+  for (const field of ['to', 'cc', 'bcc'] as const) {
+    for (const part of d[field].split(',').map((x) => x.trim()).filter(Boolean)) {
+      if (!/^[^@\s]+@[^@\s]+$/.test(part)) fail('invalid', `'${part}' is not a valid email address`, field);
+    }
+  }
+  if (!d.to.trim()) fail('invalid', 'at least one address is needed', 'to');
+  if (!d.subject.trim()) fail('invalid', 'required', 'subject');
+  if (!d.body.trim()) fail('invalid', 'required', 'body');
+  const action: PeerAction | null = d.kind === 'request' ? 'sendRequest' : d.kind === 'resend' ? 'resendRequest' : null;
+  if (action && nextStatus(peerState(d.asn).status, action) === null) fail('invalid', `${ACTION_LABEL[action]} is not possible now`, 'action');
+  const old = d.messageId === undefined ? undefined : messages.find((m) => m.id === d.messageId && m.state !== 'sent');
+  const m: StoredMessage = {
+    id: old?.id ?? id(), asn: d.asn, kind: d.kind, to: d.to, cc: d.cc, bcc: d.bcc, subject: d.subject, body: d.body,
+    messageId: `peerdesk.${d.asn}.${Date.now()}@mock.example`, state: 'queued', attempts: old?.attempts ?? 0,
+    lastError: '', createdAt: old?.createdAt ?? now(), sentAt: null,
+  };
+  messages = [...messages.filter((x) => x.id !== m.id), m];
+  return deliver(m, action);
+}
+
+/** "offline" in the host plays an unreachable server, user "bad" a refused login, "reject" in To a refused message. */
+function deliver(m: StoredMessage, action: PeerAction | null): SendOutcome {
+  m.attempts += 1;
+  if (smtp.host.includes('offline')) {
+    m.lastError = `cannot connect to ${smtp.host}:${smtp.port}`;
+    addHistory(m.asn, 'email', `Queued "${m.subject}": ${m.lastError}`, m.id);
+    return { message: { ...m }, status: peerState(m.asn).status };
+  }
+  const refused = smtp.username === 'bad'
+    ? { kind: 'authFailed', message: 'the mail server refused the user name or password' }
+    : m.to.includes('reject') ? { kind: 'rejected', message: 'the mail server rejected the message: 550 mailbox unavailable' } : null;
+  if (refused) {
+    m.state = 'failed';
+    m.lastError = refused.message;
+    addHistory(m.asn, 'email', `Not sent "${m.subject}": ${refused.message}`, m.id);
+    fail(refused.kind, refused.message);
+  }
+  m.state = 'sent';
+  m.sentAt = now();
+  if (action) {
+    setStatus(m.asn, action);
+    const st = peerState(m.asn);
+    peerStates.set(m.asn, { ...st, requestsSent: st.requestsSent + 1, firstRequestAt: st.firstRequestAt ?? now(), lastRequestAt: now() });
+  }
+  peerStates.set(m.asn, { ...peerState(m.asn), lastContactAt: now() });
+  addHistory(m.asn, 'email', `Sent "${m.subject}" to ${m.to}`, m.id);
+  return { message: { ...m }, status: peerState(m.asn).status };
+}
+
+function drainOutbox(): number {
+  let sent = 0;
+  for (const m of messages.filter((x) => x.state === 'queued')) {
+    const action: PeerAction | null = m.kind === 'request' ? 'sendRequest' : m.kind === 'resend' ? 'resendRequest' : null;
+    try {
+      if (deliver(m, action).message.state === 'sent') sent += 1;
+      else break;
+    } catch {
+      // refused: kept as failed
+    }
+  }
+  if (sent > 0) emit('outbox-drained', sent);
+  return sent;
+}
+
+function updateSmtp(c: SmtpSettingsChanges): SmtpSettings {
+  const host = c.host.trim().toLowerCase();
+  if (host && !/^[a-z0-9.:-]+$/.test(host)) fail('invalid', `'${host}' is not a host name or address`, 'host');
+  if (c.security === 'plain' && host && !['localhost', '127.0.0.1', '::1'].includes(host)) {
+    fail('invalid', 'an unencrypted connection is only allowed to a server on this machine; use STARTTLS or TLS', 'security');
+  }
+  if (!Number.isInteger(c.port) || c.port < 1 || c.port > 65535) fail('invalid', 'a port between 1 and 65535', 'port');
+  if (!Number.isInteger(c.cooldownDays) || c.cooldownDays < 0 || c.cooldownDays > 365) fail('invalid', 'between 0 and 365 days', 'cooldownDays');
+  for (const field of ['fromAddress', 'replyTo', 'cc', 'bcc'] as const) {
+    for (const part of c[field].split(',').map((x) => x.trim()).filter(Boolean)) {
+      if (!/^[^@\s]+@[^@\s]+$/.test(part)) fail('invalid', `'${part}' is not a valid email address`, field);
+    }
+  }
+  const old = smtp;
+  smtp = {
+    host, port: c.port, security: c.security, username: c.username.trim(),
+    hasPassword: c.clearPassword ? false : Boolean(c.password) || smtp.hasPassword,
+    caFile: c.caFile.trim(), fromName: c.fromName.trim(), fromAddress: c.fromAddress.trim(),
+    replyTo: c.replyTo.trim(), cc: c.cc.trim(), bcc: c.bcc.trim(), cooldownDays: c.cooldownDays,
+  };
+  record('settings', null, 'update', 'SMTP settings changed', old, smtp);
+  return smtp;
+}
+
+// Core retries the outbox every minute in the background; so does the mock.
+setInterval(() => {
+  if (smtp.host && !smtp.host.includes('offline') && messages.some((m) => m.state === 'queued')) drainOutbox();
+}, 60_000);
+
+const messagingHandlers: Record<string, (a: Args) => unknown> = {
+  list_peers: (a) => listPeers((a!.filter ?? {}) as PeerFilter),
+  apply_peer_action: (a) => {
+    const action = a!.action as PeerAction;
+    if (action === 'sendRequest' || action === 'resendRequest' || action === 'configureSessions') {
+      fail('invalid', `${ACTION_LABEL[action]} is not a status change on its own`, 'action');
+    }
+    return setStatus(Number(a!.asn), action);
+  },
+  peer_history: (a) => peerHistories.get(Number(a!.asn)) ?? [],
+  list_messages: (a) => messages.filter((m) => m.asn === Number(a!.asn)).reverse(),
+  list_outbox: () => messages.filter((m) => m.state === 'queued'),
+  draft_request: (a) => requestDraft(Number(a!.asn), 'request'),
+  draft_resend: (a) => {
+    const asn = Number(a!.asn);
+    const st = peerState(asn);
+    if (!st.lastRequestAt) fail('invalid', `no request to AS${asn} has been sent yet`, 'action');
+    const days = (Date.now() - Date.parse(st.lastRequestAt)) / 86_400_000;
+    const d = requestDraft(asn, 'resend');
+    return days < smtp.cooldownDays
+      ? { ...d, warning: `The last request went out ${Math.max(1, Math.round(days * 24 * 60))} minute(s) ago, inside the ${smtp.cooldownDays}-day cool-down. Send again only if you are sure.` }
+      : d;
+  },
+  draft_session_email: (a) => {
+    const s = sessions.find((x) => x.id === Number(a!.sessionId)) ?? fail('notFound', 'no such session');
+    const kind = a!.kind as MessageKind;
+    const role = kind === 'noc' ? 'noc' : kind === 'policy' ? 'policy' : 'technical';
+    return {
+      asn: s.asn, kind, to: recipient(s.asn, role), cc: smtp.cc, bcc: smtp.bcc,
+      subject: `AS${settings.ownAsns[0] ?? 64496} / AS${s.asn}: session ${s.peerIp} on ${s.exchangeName ?? 'a private link'}`,
+      body: `Hello ${s.networkName} ${role} team,\n\nabout our BGP session ${s.peerIp} (${s.routerName}):\n\n\nBest regards,\n${settings.coordinatorName || settings.orgName}\n`,
+    } satisfies EmailDraft;
+  },
+  send_email: (a) => sendEmail(a!.draft as EmailDraft),
+  drain_outbox: () => drainOutbox(),
+  get_smtp_settings: () => smtp,
+  update_smtp_settings: (a) => updateSmtp(a!.changes as SmtpSettingsChanges),
+};
+
 const handlers: Record<string, (a: Args) => unknown> = {
   get_settings: () => settings,
   update_settings: (a) => {
@@ -683,6 +945,7 @@ const handlers: Record<string, (a: Args) => unknown> = {
   },
   pick_file: (a) => (a!.purpose === 'sshKey' ? '/home/netops/.ssh/id_ed25519' : `/tmp/peerdesk-${String(a!.purpose)}`),
   ...pdbHandlers,
+  ...messagingHandlers,
 };
 
 export async function mockInvoke(command: string, args?: Args): Promise<unknown> {
@@ -690,3 +953,55 @@ export async function mockInvoke(command: string, args?: Args): Promise<unknown>
   const handler = handlers[command] ?? fail('internal', `mock: no command ${command}`);
   return structuredClone(await handler(args));
 }
+
+// ---- templating (Admin → Templates) --------------------------------------
+// A toy stand-in for core's minijinja: only `{{ dotted.name }}` from a fixed
+// context, enough to click through the editor, its preview and its history.
+
+const TEMPLATE_DEFAULTS: Record<string, string> = {
+  'email/request': 'Subject: Peering request: AS{{ me.asn }} / AS{{ peer.asn }} {{ peer.name }}\nHello {{ peer.name }} peering team,\n\n{{ me.org }} (AS{{ me.asn }}) would like to peer with you.\n\nBest regards,\n{{ me.org }}\n',
+  'email/contact': 'Subject: AS{{ me.asn }}: {{ topic }}\nHello {{ peer.name }} {{ role }},\n\nabout {{ topic }}:\n\nBest regards,\n{{ me.org }}\n',
+};
+const savedTemplates = new Map<string, { body: string; at: string }>();
+const templateRevs: { id: number; name: string; body: string; savedAt: string }[] = [];
+
+function mockRender(body: string, asn: number): string {
+  if ((body.match(/\{\{/g) ?? []).length !== (body.match(/\}\}/g) ?? []).length) fail('invalid', 'template: syntax error: unbalanced {{ }}', 'body');
+  const ctx: Record<string, string> = {
+    'me.asn': String(settings.ownAsns[0] ?? 0), 'me.org': settings.orgName,
+    'peer.asn': String(asn), 'peer.name': pdbNet(asn)?.name ?? `AS${asn}`, role: 'NOC', topic: 'session 192.0.2.10',
+  };
+  return body.replace(/\{\{\s*([\w.]+)\s*\}\}/g, (_, k: string) => ctx[k] ?? fail('invalid', `template: undefined value '${k}'`));
+}
+
+function mockTemplate(name: string) {
+  const def = TEMPLATE_DEFAULTS[name] ?? fail('invalid', `there is no template '${name}'`, 'name');
+  const own = savedTemplates.get(name);
+  return { name, body: own?.body ?? def, defaultBody: def, isDefault: !own };
+}
+
+function mockSaveTemplate(name: string, body: string) {
+  mockTemplate(name);
+  if (!body.trimStart().startsWith('Subject:')) fail('invalid', "an email template starts with a 'Subject:' line", 'body');
+  mockRender(body, 64500);
+  const at = now();
+  savedTemplates.set(name, { body, at });
+  templateRevs.unshift({ id: id(), name, body, savedAt: at });
+  return mockTemplate(name);
+}
+
+Object.assign(handlers, {
+  list_templates: () => Object.keys(TEMPLATE_DEFAULTS).map((name) => ({ name, isDefault: !savedTemplates.has(name), updatedAt: savedTemplates.get(name)?.at ?? null })),
+  get_template: (a: Args) => mockTemplate(String(a!.name)),
+  save_template: (a: Args) => mockSaveTemplate(String(a!.name), String(a!.body)),
+  template_revisions: (a: Args) => templateRevs.filter((r) => r.name === a!.name),
+  revert_template: (a: Args) => mockSaveTemplate(String(a!.name), (templateRevs.find((r) => r.id === a!.revisionId) ?? fail('notFound', 'no such revision')).body),
+  reset_template: (a: Args) => {
+    savedTemplates.delete(String(a!.name));
+    return mockTemplate(String(a!.name));
+  },
+  preview_email_template: (a: Args) => {
+    mockTemplate(String(a!.name));
+    return mockRender(String(a!.body), Number(a!.asn));
+  },
+});
