@@ -480,3 +480,95 @@ fn an_untrusted_server_certificate_is_a_tls_error_not_a_queued_message() {
     );
     assert!(smtp.received().is_empty());
 }
+
+#[test]
+fn with_a_peeringdb_mirror_the_request_goes_to_the_policy_contact_and_lists_the_common_exchanges() {
+    use common::pdb::{dataset, Server};
+    let f = core();
+    let dir = f.db_path.parent().unwrap().to_path_buf();
+    let data = dataset(&dir);
+    let server = Server::start(&data, &[]);
+    let mut o = peerdesk_core::peeringdb::SyncOptions::new(server.url(), None);
+    o.requests_per_minute = None;
+    f.core
+        .sync_peeringdb(&o, &peerdesk_core::events::NoEvents)
+        .unwrap();
+    drop(server);
+
+    // Us: the network with the most ports; them: a network sharing an exchange that has a Policy contact.
+    let conn = rusqlite::Connection::open(&f.db_path).unwrap();
+    let me: u32 = conn
+        .query_row("SELECT asn FROM pdb_netixlan GROUP BY asn ORDER BY count(DISTINCT ix_id) DESC, asn LIMIT 1", [], |r| r.get(0))
+        .unwrap();
+    let (them, shared): (u32, i64) = conn
+        .query_row(
+            "SELECT n.asn, count(DISTINCT n.ix_id) FROM pdb_netixlan n
+             WHERE n.ix_id IN (SELECT ix_id FROM pdb_netixlan WHERE asn = ?1) AND n.asn <> ?1
+               AND EXISTS (SELECT 1 FROM pdb_poc p WHERE p.net_id = n.net_id AND p.role = 'Policy'
+                           AND p.visible <> 'Private' AND p.email <> '')
+             GROUP BY n.asn ORDER BY 2 DESC, n.asn LIMIT 1",
+            [me],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .unwrap();
+    let first_policy: String = conn
+        .query_row(
+            "SELECT p.email FROM pdb_poc p JOIN pdb_net n ON n.id = p.net_id
+             WHERE n.asn = ?1 AND p.role = 'Policy' AND p.visible <> 'Private' AND p.email <> '' ORDER BY p.id LIMIT 1",
+            [them],
+            |r| r.get(0),
+        )
+        .unwrap();
+    f.core
+        .update_settings(&peerdesk_core::settings::SettingsChanges {
+            own_asns: vec![me.to_string()],
+            org_name: "Example Networks".into(),
+            coordinator_name: "Alex Example".into(),
+            coordinator_email: "peering@example.net".into(),
+            peeringdb_url: None,
+        })
+        .unwrap();
+    let d = f.core.draft_request(them).unwrap();
+    assert_eq!(d.to, first_policy, "the Policy contact comes first");
+    let common = f.core.common_exchanges(them).unwrap();
+    assert_eq!(common.len() as i64, shared);
+    for c in &common {
+        assert!(
+            d.body.contains(&c.name),
+            "the body names {}: {}",
+            c.name,
+            d.body
+        );
+    }
+    let peers = f
+        .core
+        .list_peers(&PeerFilter {
+            text: Some(format!("AS{them}")),
+            ..Default::default()
+        })
+        .unwrap();
+    assert!(
+        peers.is_empty(),
+        "PeeringDB members appear only for exchanges we have in the inventory"
+    );
+    let ix = common[0].ix_id;
+    let ex = f
+        .core
+        .add_exchange(&f.core.exchange_from_pdb(ix).unwrap())
+        .unwrap();
+    let at_ex = f
+        .core
+        .list_peers(&PeerFilter {
+            exchange_id: Some(ex.id),
+            ..Default::default()
+        })
+        .unwrap();
+    assert!(
+        at_ex.iter().any(|p| p.asn == them),
+        "members of our exchange are listed"
+    );
+    assert!(at_ex.iter().all(|p| p.asn != me), "we are not our own peer");
+    assert!(at_ex
+        .iter()
+        .all(|p| p.status == PeerStatus::New && p.actions.contains(&PeerAction::SendRequest)));
+}

@@ -4,6 +4,8 @@
 
 mod common;
 
+use common::pdb::{dataset, Server};
+
 use common::*;
 use peerdesk_core::events::{CollectedEvents, EventSink};
 use peerdesk_core::peeringdb::SyncOptions;
@@ -11,94 +13,8 @@ use peerdesk_core::secrets::Secret;
 use peerdesk_core::{ErrorKind, Peerdesk};
 use serde_json::Value;
 use std::collections::BTreeMap;
-use std::io::{BufRead, BufReader};
-use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
+use std::path::Path;
 use std::sync::atomic::Ordering;
-
-fn repo() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..")
-}
-
-/// A generated small dataset with its change set, made once per test.
-fn dataset(dir: &Path) -> PathBuf {
-    let out = dir.join("pdb");
-    let status = Command::new("python3")
-        .arg(repo().join("tests/peeringdb/generate.py"))
-        .args(["--size", "small", "--seed", "7", "--changes", "--out"])
-        .arg(&out)
-        .stdout(Stdio::null())
-        .status()
-        .expect("python3 runs the generator");
-    assert!(status.success(), "the generator ran");
-    out
-}
-
-/// The fixture server, stopped (by its PID, which we own) when dropped.
-struct Server {
-    child: Child,
-    port: u16,
-}
-
-impl Server {
-    fn start(data: &Path, extra: &[&str]) -> Server {
-        let mut child = Command::new("python3")
-            .arg(repo().join("tests/peeringdb/fixture_server.py"))
-            .arg("--data")
-            .arg(data)
-            .args(["--port", "0", "--max-seconds", "120"])
-            .args(extra)
-            .stdout(Stdio::piped())
-            // Connection resets from the injected faults are expected noise.
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("python3 runs the fixture server");
-        let mut line = String::new();
-        BufReader::new(child.stdout.take().unwrap())
-            .read_line(&mut line)
-            .unwrap();
-        let port = line
-            .trim()
-            .strip_prefix("LISTENING ")
-            .and_then(|p| p.parse().ok())
-            .unwrap_or_else(|| panic!("server said {line:?}"));
-        Server { child, port }
-    }
-
-    fn url(&self) -> String {
-        format!("http://127.0.0.1:{}/api", self.port)
-    }
-
-    fn control(&self, what: &str, body: &str) {
-        let resp = ureq::post(&format!("http://127.0.0.1:{}/__control/{what}", self.port))
-            .send(body)
-            .expect("control request");
-        assert!(resp.status().is_success());
-    }
-
-    fn requests(&self) -> Vec<Value> {
-        let body = ureq::get(&format!(
-            "http://127.0.0.1:{}/__control/requests",
-            self.port
-        ))
-        .call()
-        .unwrap()
-        .body_mut()
-        .read_to_string()
-        .unwrap();
-        serde_json::from_str::<Value>(&body).unwrap()["requests"]
-            .as_array()
-            .cloned()
-            .expect("the request log")
-    }
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
 
 fn opts(server: &Server) -> SyncOptions {
     let mut o = SyncOptions::new(server.url(), None);

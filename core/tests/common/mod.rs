@@ -2,6 +2,8 @@
 //! database with an in-memory secret store, and a small inventory to work on.
 #![allow(dead_code)]
 
+pub mod pdb;
+
 use chrono::TimeZone;
 use peerdesk_core::clock::ManualClock;
 use peerdesk_core::devices::{AuthMethod, NewAttachment, NewRouter, Platform, Router};
