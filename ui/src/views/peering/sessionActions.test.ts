@@ -1,0 +1,43 @@
+// The session wrench declares Email NOC, Email Policy and Email Technical
+// (ids email-noc, email-policy, email-technical), each asking for its kind of
+// email for the row's session.
+import { describe, expect, it, vi } from 'vitest';
+import type { Session } from '$lib/bindings/Session';
+import { sessionActions } from './sessionActions';
+
+const session = { id: 17, asn: 64500, networkName: 'Alpha Networks' } as Session;
+
+function setup() {
+  const h = { edit: vi.fn(), remove: vi.fn(), networkDetail: vi.fn(), email: vi.fn() };
+  return { h, actions: sessionActions(h) };
+}
+
+describe('sessionActions', () => {
+  it('offers the three contact emails with the contract ids and labels, on every session', () => {
+    const { actions } = setup();
+    const emails = actions.filter((a) => a.id.startsWith('email-'));
+    expect(emails.map((a) => [a.id, a.label])).toEqual([
+      ['email-noc', 'Email NOC'],
+      ['email-policy', 'Email Policy'],
+      ['email-technical', 'Email Technical'],
+    ]);
+    expect(emails.every((a) => a.visible(session))).toBe(true);
+  });
+
+  it('runs each with the session and its kind, and nothing else', async () => {
+    const { actions, h } = setup();
+    for (const a of actions.filter((x) => x.id.startsWith('email-'))) await a.run(session);
+    expect(h.email.mock.calls).toEqual([
+      [session, 'noc'],
+      [session, 'policy'],
+      [session, 'technical'],
+    ]);
+    expect(h.edit).not.toHaveBeenCalled();
+    expect(h.remove).not.toHaveBeenCalled();
+  });
+
+  it('keeps Delete last in the menu', () => {
+    const { actions } = setup();
+    expect(actions.map((a) => a.id)).toEqual(['edit', 'network-detail', 'email-noc', 'email-policy', 'email-technical', 'delete']);
+  });
+});
