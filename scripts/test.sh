@@ -30,9 +30,10 @@ step_ui-check()   { npm --prefix ui run check; }
 step_ui-test()    { CI=true npm --prefix ui test </dev/null; }
 step_build()      { cargo build "${CARGO_FLAGS[@]}" --all-targets; }
 step_clippy()     { cargo clippy "${CARGO_FLAGS[@]}" --all-targets -- -D warnings; }
-step_test()       { scripts/with-keyring.sh cargo test "${CARGO_FLAGS[@]}"; }
+# --no-fail-fast: every test binary runs and reports, the step still fails.
+step_test()       { scripts/with-keyring.sh cargo test "${CARGO_FLAGS[@]}" --no-fail-fast; }
 step_e2e()        { rm -rf tests/e2e/artifacts; scripts/with-keyring.sh "${XVFB[@]}" npm --prefix tests/e2e test; }
-step_bench-core() { cargo bench -p peerdesk-core --benches; }
+step_bench-core() { cargo bench -p peerdesk-core --benches --no-fail-fast; }
 step_bench-e2e()  { scripts/with-keyring.sh "${XVFB[@]}" node tests/e2e/bench/perf.mjs; }
 
 describe() {
@@ -44,9 +45,9 @@ describe() {
     ui-test) echo "npm --prefix ui test" ;;
     build) echo "cargo build ${CARGO_FLAGS[*]} --all-targets" ;;
     clippy) echo "cargo clippy ${CARGO_FLAGS[*]} --all-targets -- -D warnings" ;;
-    test) echo "cargo test ${CARGO_FLAGS[*]} (D-Bus session + unlocked gnome-keyring)" ;;
+    test) echo "cargo test ${CARGO_FLAGS[*]} --no-fail-fast (D-Bus session + unlocked gnome-keyring)" ;;
     e2e) echo "desktop end-to-end tests (tauri-driver + WebKitWebDriver under Xvfb)" ;;
-    bench-core) echo "cargo bench -p peerdesk-core --benches (figures only)" ;;
+    bench-core) echo "cargo bench -p peerdesk-core --benches --no-fail-fast (figures only)" ;;
     bench-e2e) echo "desktop benchmark, 20,000 sessions (figures only)" ;;
   esac
 }
