@@ -756,6 +756,7 @@ function deliver(m: StoredMessage, action: PeerAction | null): SendOutcome {
     fail(refused.kind, refused.message);
   }
   m.state = 'sent';
+  m.lastError = '';
   m.sentAt = now();
   if (action) {
     setStatus(m.asn, action);
