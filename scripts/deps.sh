@@ -56,6 +56,11 @@ if [ ! -d ui/node_modules ] || [ ui/package-lock.json -nt ui/node_modules/.packa
   echo "deps: npm ci (ui)"
   (cd ui && npm ci --no-audit --no-fund)
 fi
+# The Tauri CLI (@tauri-apps/cli, for `npx tauri build --bundles deb`) must run from the root.
+if [ -f package.json ] && { [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; }; then
+  echo "deps: npm ci (root: Tauri CLI)"
+  npm ci --no-audit --no-fund --ignore-scripts
+fi
 if [ -f tests/e2e/package.json ] && { [ ! -d tests/e2e/node_modules ] || [ tests/e2e/package-lock.json -nt tests/e2e/node_modules/.package-lock.json ]; }; then
   echo "deps: npm ci (tests/e2e)"
   (cd tests/e2e && npm ci --no-audit --no-fund)
