@@ -6,6 +6,7 @@ import assert from "node:assert/strict";
 import { click, dbCount, e2eTest, fill, valueOf, waitFor, waitForText, waitGone } from "../harness.mjs";
 import {
   PEER,
+  ROUTER,
   addExchange,
   addRouterWithPeerGroup,
   addSession,
@@ -29,6 +30,9 @@ e2eTest("a session added through the wizard is listed, edited, kept across a res
   const [sessionId] = await sessionRowsWith(b, PEER.ipv4);
   assert.ok(sessionId, `the exchange's Sessions list shows a row for ${PEER.ipv4}`);
   await waitForText(b, `session-row-${sessionId}`, PEER.name);
+  await waitForText(b, `session-row-${sessionId}`, PEER.asn);
+  await waitForText(b, `session-row-${sessionId}`, ROUTER.name);
+  await waitForText(b, `session-row-${sessionId}`, ROUTER.peerGroup); // the router's IPv4 group, chosen in the wizard
   assert.equal(await sessionCount(b), 1, "one session was added, so the list counts one");
 
   await rowAction(b, sessionId, "edit");
@@ -36,6 +40,7 @@ e2eTest("a session added through the wizard is listed, edited, kept across a res
   await fill(b, "edit-session-notes", "LOA signed 2026-11-27");
   await click(b, "edit-session-save");
   await waitGone(b, "edit-session-save");
+  await waitForText(b, `session-row-${sessionId}`, "LOA signed 2026-11-27");
 
   await ctx.restart();
   b = ctx.browser;
