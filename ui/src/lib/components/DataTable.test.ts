@@ -1,7 +1,7 @@
 // The virtualised table: only a window of the rows is in the DOM, the right
 // window after scrolling, and sorting reorders the whole set.
 import { fireEvent, render } from '@testing-library/svelte';
-import { flushSync } from 'svelte';
+import { createRawSnippet, flushSync } from 'svelte';
 import { describe, expect, it } from 'vitest';
 import DataTable from './DataTable.svelte';
 import { rowWindow, type Column } from './datatable';
@@ -84,6 +84,30 @@ describe('DataTable', () => {
     await fireEvent.click(header);
     await fireEvent.click(header);
     expect(renderedIds(container)[0]).toBe(19_999);
+  });
+
+  it('draws a group row across all columns with its own snippet, other rows cell by cell', () => {
+    const groupRow = createRawSnippet((row: () => Row) => ({
+      render: () => `<strong>Group ${row().name}</strong>`,
+    }));
+    const { getByTestId } = render(DataTable<Row>, {
+      props: {
+        rows: rows.slice(0, 6),
+        columns,
+        key: (r: Row) => r.id,
+        rowTestId: (r: Row) => `row-${r.id}`,
+        label: 'Grouped rows',
+        isGroup: (r: Row) => r.id % 3 === 0,
+        groupRow,
+      },
+    });
+    const group = getByTestId('row-3');
+    const cells = group.querySelectorAll('[role="cell"]');
+    expect(cells).toHaveLength(1);
+    expect(cells[0].classList.contains('span')).toBe(true);
+    expect(group.textContent).toBe('Group peer 3');
+    expect(getByTestId('row-4').querySelectorAll('[role="cell"]')).toHaveLength(2);
+    expect(getByTestId('row-4').textContent).toContain('peer 4');
   });
 
   it('shows the empty text when there are no rows', () => {
