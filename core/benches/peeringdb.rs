@@ -172,6 +172,8 @@ fn main() {
         coordinator_name: s.coordinator_name,
         coordinator_email: s.coordinator_email,
         peeringdb_url: None,
+        max_prefix_extra: None,
+        max_prefix_factor: None,
     })
     .unwrap();
     let mut n = 0;

@@ -83,3 +83,8 @@ CREATE TABLE hidden_peers (
 ) STRICT;
 
 ALTER TABLE settings ADD COLUMN peeringdb_url TEXT NOT NULL DEFAULT 'https://www.peeringdb.com/api';
+-- Max-prefix suggestion headroom: (PeeringDB value + extra) x factor.
+ALTER TABLE settings ADD COLUMN max_prefix_extra INTEGER NOT NULL DEFAULT 100
+    CHECK (max_prefix_extra BETWEEN 0 AND 1000000);
+ALTER TABLE settings ADD COLUMN max_prefix_factor REAL NOT NULL DEFAULT 1.15
+    CHECK (max_prefix_factor BETWEEN 1.0 AND 10.0);

@@ -132,6 +132,8 @@ fn peer_on_two_exchanges(f: &Fixture) {
             coordinator_name: "Alex Example".into(),
             coordinator_email: "peering@example.net".into(),
             peeringdb_url: None,
+            max_prefix_extra: None,
+            max_prefix_factor: None,
         })
         .unwrap();
 }
@@ -526,6 +528,8 @@ fn with_a_peeringdb_mirror_the_request_goes_to_the_policy_contact_and_lists_the_
             coordinator_name: "Alex Example".into(),
             coordinator_email: "peering@example.net".into(),
             peeringdb_url: None,
+            max_prefix_extra: None,
+            max_prefix_factor: None,
         })
         .unwrap();
     let d = f.core.draft_request(them).unwrap();

@@ -348,6 +348,8 @@ fn lookups_answer_from_the_mirror_what_the_data_says() {
                 coordinator_name: s.coordinator_name,
                 coordinator_email: s.coordinator_email,
                 peeringdb_url: None,
+                max_prefix_extra: None,
+                max_prefix_factor: None,
             })
             .unwrap();
         let common = f.core.common_exchanges(other as u32).unwrap();

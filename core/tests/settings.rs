@@ -14,6 +14,8 @@ fn changes(asns: &[&str], email: &str) -> SettingsChanges {
         coordinator_name: "Alex Example".into(),
         coordinator_email: email.into(),
         peeringdb_url: None,
+        max_prefix_extra: None,
+        max_prefix_factor: None,
     }
 }
 
@@ -141,5 +143,31 @@ fn the_peeringdb_url_defaults_to_peeringdb_and_only_takes_http_urls() {
         f.core.update_settings(&c).unwrap().peeringdb_url,
         "http://127.0.0.1:8080/api",
         "absent keeps it"
+    );
+}
+
+#[test]
+fn max_prefix_headroom_is_a_setting_and_suggestions_follow_it() {
+    let f = core();
+    let s = f.core.get_settings().unwrap();
+    assert_eq!((s.max_prefix_extra, s.max_prefix_factor), (100, 1.15));
+    assert_eq!(
+        f.core.suggest_max_prefix(64500).unwrap().v4,
+        115,
+        "unknown network: (0 + 100) x 1.15"
+    );
+    let mut c = changes(&[], "");
+    c.max_prefix_factor = Some(0.5);
+    assert_eq!(
+        f.core.update_settings(&c).unwrap_err().field(),
+        Some("maxPrefixFactor")
+    );
+    c.max_prefix_factor = Some(2.0);
+    c.max_prefix_extra = Some(50);
+    f.core.update_settings(&c).unwrap();
+    assert_eq!(
+        f.core.suggest_max_prefix(64500).unwrap().v4,
+        100,
+        "(0 + 50) x 2"
     );
 }

@@ -172,6 +172,8 @@ pub fn open_core(opts: &Options) -> Result<Peerdesk, String> {
             coordinator_name: s.coordinator_name,
             coordinator_email: s.coordinator_email,
             peeringdb_url: Some(url.clone()),
+            max_prefix_extra: None,
+            max_prefix_factor: None,
         })
         .map_err(|e| format!("--peeringdb-url: {e}"))?;
     }
@@ -300,6 +302,8 @@ mod tests {
                 seed_sessions: Some(20000),
                 sync_peeringdb: false,
                 peeringdb_url: None,
+                max_prefix_extra: None,
+                max_prefix_factor: None,
             }
         );
     }

@@ -65,6 +65,8 @@ impl crate::Peerdesk {
             coordinator_name: "Alex Example".into(),
             coordinator_email: "peering@example.net".into(),
             peeringdb_url: None,
+            max_prefix_extra: None,
+            max_prefix_factor: None,
         })?;
         let ix = |name: &str, city: &str, country: &str, v4: &str, v6: &str| {
             self.add_exchange(&NewExchange {

@@ -224,6 +224,15 @@ impl crate::Peerdesk {
         Ok(opts)
     }
 
+    /// The headroom for max-prefix suggestions, from Settings.
+    pub fn max_prefix_policy(&self) -> Result<MaxPrefixPolicy> {
+        let s = self.get_settings()?;
+        Ok(MaxPrefixPolicy {
+            extra: s.max_prefix_extra,
+            factor: s.max_prefix_factor,
+        })
+    }
+
     /// The stored PeeringDB API key, if the user has set one.
     pub fn peeringdb_api_key(&self) -> Result<Option<Secret>> {
         Ok(self.secrets().get(API_KEY_SECRET)?)
@@ -269,12 +278,13 @@ impl crate::Peerdesk {
 
     /// Everything the mirror knows of a network, and what we have with it.
     pub fn pdb_network(&self, asn: u32) -> Result<PdbNetworkDetail> {
+        let policy = self.max_prefix_policy()?;
         let conn = self.db()?;
         let network = store::network_by_asn(&conn, asn)?
             .ok_or_else(|| Error::not_found("PeeringDB network AS", i64::from(asn)))?;
         let exchanges = store::presences_of(&conn, asn, None)?;
         let contacts = store::contacts(&conn, network.net_id, None)?;
-        let max_prefix = suggestion(&network, MaxPrefixPolicy::default());
+        let max_prefix = suggestion(&network, policy);
         let local = crate::peering::network_id_by_asn(&conn, asn)?;
         drop(conn);
         let sessions = match local {
@@ -344,12 +354,13 @@ impl crate::Peerdesk {
     }
 
     pub fn suggest_max_prefix(&self, asn: u32) -> Result<MaxPrefixSuggestion> {
+        let policy = self.max_prefix_policy()?;
         let net = store::network_by_asn(&*self.db()?, asn)?;
         Ok(match net {
-            Some(n) => suggestion(&n, MaxPrefixPolicy::default()),
+            Some(n) => suggestion(&n, policy),
             None => MaxPrefixSuggestion {
-                v4: MaxPrefixPolicy::default().suggest(None),
-                v6: MaxPrefixPolicy::default().suggest(None),
+                v4: policy.suggest(None),
+                v6: policy.suggest(None),
                 source: format!("AS{asn} is not in the PeeringDB mirror: default headroom only"),
             },
         })

@@ -18,6 +18,9 @@ pub struct Settings {
     pub coordinator_email: String,
     /// The PeeringDB API base URL (a local mirror server may stand in for it).
     pub peeringdb_url: String,
+    /// Max-prefix suggestions are (PeeringDB value + extra) × factor.
+    pub max_prefix_extra: u32,
+    pub max_prefix_factor: f64,
 }
 
 #[derive(Debug, Clone, Deserialize, TS)]
@@ -32,6 +35,13 @@ pub struct SettingsChanges {
     #[serde(default)]
     #[ts(optional)]
     pub peeringdb_url: Option<String>,
+    /// Absent keeps the current value.
+    #[serde(default)]
+    #[ts(optional)]
+    pub max_prefix_extra: Option<i64>,
+    #[serde(default)]
+    #[ts(optional)]
+    pub max_prefix_factor: Option<f64>,
 }
 
 impl SettingsChanges {
@@ -59,6 +69,25 @@ impl SettingsChanges {
             peeringdb_url: match &self.peeringdb_url {
                 Some(url) => base_url(url)?,
                 None => current.peeringdb_url.clone(),
+            },
+            max_prefix_extra: match self.max_prefix_extra {
+                Some(v) => u32::try_from(v)
+                    .ok()
+                    .filter(|v| *v <= 1_000_000)
+                    .ok_or_else(|| {
+                        Error::invalid("maxPrefixExtra", "a whole number from 0 to 1000000")
+                    })?,
+                None => current.max_prefix_extra,
+            },
+            max_prefix_factor: match self.max_prefix_factor {
+                Some(v) if (1.0..=10.0).contains(&v) => v,
+                Some(_) => {
+                    return Err(Error::invalid(
+                        "maxPrefixFactor",
+                        "a factor from 1.0 to 10.0",
+                    ))
+                }
+                None => current.max_prefix_factor,
             },
         })
     }

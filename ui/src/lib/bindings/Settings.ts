@@ -4,4 +4,8 @@ export type Settings = { ownAsns: Array<number>, orgName: string, coordinatorNam
 /**
  * The PeeringDB API base URL (a local mirror server may stand in for it).
  */
-peeringdbUrl: string, };
+peeringdbUrl: string, 
+/**
+ * Max-prefix suggestions are (PeeringDB value + extra) × factor.
+ */
+maxPrefixExtra: number, maxPrefixFactor: number, };

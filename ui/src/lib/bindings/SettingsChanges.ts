@@ -8,4 +8,8 @@ ownAsns: Array<string>, orgName: string, coordinatorName: string, coordinatorEma
 /**
  * Absent keeps the current URL.
  */
-peeringdbUrl?: string, };
+peeringdbUrl?: string, 
+/**
+ * Absent keeps the current value.
+ */
+maxPrefixExtra?: number, maxPrefixFactor?: number, };
