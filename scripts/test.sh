@@ -31,9 +31,16 @@ step_ui-test()    { CI=true npm --prefix ui test </dev/null; }
 step_build()      { cargo build "${CARGO_FLAGS[@]}" --all-targets; }
 step_clippy()     { cargo clippy "${CARGO_FLAGS[@]}" --all-targets -- -D warnings; }
 # --no-fail-fast: every test binary runs and reports, the step still fails.
-step_test()       { scripts/with-keyring.sh cargo test "${CARGO_FLAGS[@]}" --no-fail-fast; }
+# PEERDESK_REQUIRE_KEYRING: the keyring tests fail instead of skipping when no Secret Service answers.
+step_test()       { PEERDESK_REQUIRE_KEYRING=1 scripts/with-keyring.sh cargo test "${CARGO_FLAGS[@]}" --no-fail-fast; }
 step_e2e()        { rm -rf tests/e2e/artifacts; scripts/with-keyring.sh "${XVFB[@]}" npm --prefix tests/e2e test; }
-step_bench-core() { cargo bench -p peerdesk-core --benches --no-fail-fast; }
+# The PeeringDB benchmark measures peeringdb-py (installed into target/ by
+# scripts/peeringdb-py.sh) in the same run as its baseline; PEERDESK_SKIP_BASELINE=1 leaves it out.
+step_bench-core() {
+  local py=""
+  if [ "${PEERDESK_SKIP_BASELINE:-0}" != 1 ]; then py=$(scripts/peeringdb-py.sh) || py=""; fi
+  PEERDESK_PEERINGDB_PY="$py" cargo bench -p peerdesk-core --benches --no-fail-fast
+}
 step_bench-e2e()  { scripts/with-keyring.sh "${XVFB[@]}" node tests/e2e/bench/perf.mjs; }
 
 describe() {

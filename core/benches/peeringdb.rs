@@ -36,6 +36,8 @@ impl Server {
             .arg(data)
             .args(["--port", "0", "--max-seconds", "900"])
             .stdout(Stdio::piped())
+            // A client closing a kept-alive connection makes the server print a traceback.
+            .stderr(Stdio::null())
             .spawn()
             .expect("fixture server");
         let mut line = String::new();
@@ -191,7 +193,10 @@ fn main() {
 /// peeringdb-py's first sync reads `<cache url>/<type>-0.json`, then the API
 /// with `since`. Both are served from this machine.
 fn baseline_peeringdb_py(data: &Path, dir: &Path, ours_s: f64) {
-    let Some(bin) = std::env::var_os("PEERDESK_PEERINGDB_PY").map(PathBuf::from) else {
+    let Some(bin) = std::env::var_os("PEERDESK_PEERINGDB_PY")
+        .filter(|v| !v.is_empty())
+        .map(PathBuf::from)
+    else {
         println!("baseline: PEERDESK_PEERINGDB_PY is not set (scripts/bench-peeringdb-py.sh installs peeringdb-py and sets it); no ratio");
         return;
     };
