@@ -31,7 +31,8 @@ pub fn export_bindings(dir: &Path) -> Result<(), ExportError> {
         PdbContact, MaxPrefixSuggestion, PdbNetworkDetail, PdbExchange, CommonExchange, AvailablePeer,
         SmtpSettings, SmtpSettingsChanges, SmtpSecurity, MessageKind, MessageState, EmailDraft,
         StoredMessage, SendOutcome, HistoryEntry, PeerRow, PeerFilter, PeerStatus, PeerAction,
-        TemplateInfo, Template, TemplateRevision,
+        TemplateInfo, Template, TemplateRevision, config::ConfigOperation, config::ConfigOverrides,
+        config::RenderedConfig,
     )
 }
 

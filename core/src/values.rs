@@ -218,10 +218,16 @@ pub fn md5_password(text: &str, field: &'static str) -> Result<String> {
     if text.len() > 80 {
         return Err(Error::invalid(field, "too long: at most 80 characters"));
     }
-    if !text.bytes().all(|b| b.is_ascii_graphic()) {
+    // Quotes, backslashes and statement or comment characters would need
+    // escaping differently on every platform; refusing them keeps a password
+    // from ever ending the statement it sits in.
+    if !text
+        .bytes()
+        .all(|b| b.is_ascii_graphic() && !b"\"'\\;{}#!`$".contains(&b))
+    {
         return Err(Error::invalid(
             field,
-            "use printable ASCII characters without spaces",
+            "use letters, digits and punctuation other than \" ' \\ ; { } # ! ` $, without spaces",
         ));
     }
     Ok(text.to_string())
@@ -350,9 +356,12 @@ mod tests {
 
     #[test]
     fn md5_passwords_are_printable_ascii() {
-        assert!(md5_password("s3cr3t!", "m").is_ok());
+        assert!(md5_password("s3cr3t-99.X", "m").is_ok());
         assert!(md5_password("has space", "m").is_err());
         assert!(md5_password("tab\t", "m").is_err());
+        for bad in ["a\"b", "a;b", "a}b", "a#b", "a!b", "a\\b", "a'b"] {
+            assert!(md5_password(bad, "m").is_err(), "{bad}");
+        }
     }
 
     #[test]

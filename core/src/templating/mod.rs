@@ -2,6 +2,7 @@
 //! now; router configuration later shares this engine. Defaults ship embedded.
 //! Rendering is strict: an undefined variable is an error, never an empty string.
 
+pub mod config;
 mod store;
 
 use crate::audit::{self, AuditAction};
@@ -9,10 +10,101 @@ use crate::error::{Error, Result};
 use serde::Serialize;
 use ts_rs::TS;
 
-/// (name, default text). A template's first line is `Subject: …`, the rest is the body.
+/// (name, default text). An email template's first line is `Subject: …`, the rest is
+/// the body; router configuration templates are `config/<platform>/<operation>`.
 pub const DEFAULTS: &[(&str, &str)] = &[
     ("email/request", include_str!("defaults/email_request.j2")),
     ("email/contact", include_str!("defaults/email_contact.j2")),
+    ("config/frr/add", include_str!("defaults/config/frr_add.j2")),
+    (
+        "config/frr/remove",
+        include_str!("defaults/config/frr_remove.j2"),
+    ),
+    (
+        "config/frr/shutdown",
+        include_str!("defaults/config/frr_shutdown.j2"),
+    ),
+    (
+        "config/frr/enable",
+        include_str!("defaults/config/frr_enable.j2"),
+    ),
+    (
+        "config/bird2/add",
+        include_str!("defaults/config/bird2_add.j2"),
+    ),
+    (
+        "config/bird2/remove",
+        include_str!("defaults/config/bird2_remove.j2"),
+    ),
+    (
+        "config/bird2/shutdown",
+        include_str!("defaults/config/bird2_shutdown.j2"),
+    ),
+    (
+        "config/bird2/enable",
+        include_str!("defaults/config/bird2_enable.j2"),
+    ),
+    (
+        "config/junos/add",
+        include_str!("defaults/config/junos_add.j2"),
+    ),
+    (
+        "config/junos/remove",
+        include_str!("defaults/config/junos_remove.j2"),
+    ),
+    (
+        "config/junos/shutdown",
+        include_str!("defaults/config/junos_shutdown.j2"),
+    ),
+    (
+        "config/junos/enable",
+        include_str!("defaults/config/junos_enable.j2"),
+    ),
+    (
+        "config/iosxr/add",
+        include_str!("defaults/config/iosxr_add.j2"),
+    ),
+    (
+        "config/iosxr/remove",
+        include_str!("defaults/config/iosxr_remove.j2"),
+    ),
+    (
+        "config/iosxr/shutdown",
+        include_str!("defaults/config/iosxr_shutdown.j2"),
+    ),
+    (
+        "config/iosxr/enable",
+        include_str!("defaults/config/iosxr_enable.j2"),
+    ),
+    ("config/eos/add", include_str!("defaults/config/eos_add.j2")),
+    (
+        "config/eos/remove",
+        include_str!("defaults/config/eos_remove.j2"),
+    ),
+    (
+        "config/eos/shutdown",
+        include_str!("defaults/config/eos_shutdown.j2"),
+    ),
+    (
+        "config/eos/enable",
+        include_str!("defaults/config/eos_enable.j2"),
+    ),
+    (
+        "config/sros/add",
+        include_str!("defaults/config/sros_add.j2"),
+    ),
+    (
+        "config/sros/remove",
+        include_str!("defaults/config/sros_remove.j2"),
+    ),
+    (
+        "config/sros/shutdown",
+        include_str!("defaults/config/sros_shutdown.j2"),
+    ),
+    (
+        "config/sros/enable",
+        include_str!("defaults/config/sros_enable.j2"),
+    ),
 ];
 
 pub fn default_template(name: &str) -> Option<&'static str> {

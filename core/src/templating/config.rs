@@ -1,0 +1,341 @@
+//! Router configuration rendered from templates, one per platform and
+//! operation. The context is built here from typed values only: addresses are
+//! `IpAddr`, numbers are numbers, policy names are identifiers, and every free
+//! text (a peer's name from PeeringDB or a user) passes [`config_text`], which
+//! keeps only characters that cannot end, open or comment a statement on any
+//! platform. So no value can become a second router command.
+
+use crate::devices::Platform;
+use crate::error::{Error, Result};
+use crate::values::{self, AddressFamily};
+use serde::{Deserialize, Serialize};
+use std::net::IpAddr;
+use ts_rs::TS;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum ConfigOperation {
+    Add,
+    Remove,
+    Shutdown,
+    Enable,
+}
+
+pub const OPERATIONS: [ConfigOperation; 4] = [
+    ConfigOperation::Add,
+    ConfigOperation::Remove,
+    ConfigOperation::Shutdown,
+    ConfigOperation::Enable,
+];
+
+pub const PLATFORMS: [Platform; 6] = [
+    Platform::Frr,
+    Platform::Bird2,
+    Platform::Junos,
+    Platform::Iosxr,
+    Platform::Eos,
+    Platform::Sros,
+];
+
+impl ConfigOperation {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ConfigOperation::Add => "add",
+            ConfigOperation::Remove => "remove",
+            ConfigOperation::Shutdown => "shutdown",
+            ConfigOperation::Enable => "enable",
+        }
+    }
+}
+
+/// The template name for a platform and operation, e.g. `config/frr/add`.
+pub fn template_name(platform: Platform, op: ConfigOperation) -> String {
+    format!("config/{}/{}", platform.as_str(), op.as_str())
+}
+
+/// Free text made safe for every platform's configuration language: ASCII
+/// letters, digits, spaces and `- _ . , : / ( ) @ + &` only (anything else
+/// becomes a space), runs of spaces collapsed, at most 80 characters.
+pub fn config_text(text: &str) -> String {
+    let mapped: String = text
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || " -_.,:/()@+&".contains(c) {
+                c
+            } else {
+                ' '
+            }
+        })
+        .collect();
+    let collapsed = mapped.split_whitespace().collect::<Vec<_>>().join(" ");
+    collapsed
+        .chars()
+        .take(80)
+        .collect::<String>()
+        .trim()
+        .to_string()
+}
+
+/// Everything a session's configuration needs, already validated.
+#[derive(Debug, Clone)]
+pub struct SessionConfigInput {
+    pub platform: Platform,
+    pub local_asn: u32,
+    pub peer_ip: IpAddr,
+    pub remote_asn: u32,
+    /// Free text, made safe here.
+    pub description: String,
+    pub peer_group: Option<String>,
+    pub import_policy: Option<String>,
+    pub export_policy: Option<String>,
+    pub max_prefix: Option<u32>,
+    pub admin_down: bool,
+    /// Only set when rendering for a push; previews show a placeholder.
+    pub md5: Option<String>,
+}
+
+/// The template context: plain data, every string already safe.
+#[derive(Debug, Clone, Serialize)]
+pub struct ConfigContext {
+    router: RouterCtx,
+    s: SessionCtx,
+}
+
+#[derive(Debug, Clone, Serialize)]
+struct RouterCtx {
+    local_asn: u32,
+}
+
+#[derive(Debug, Clone, Serialize)]
+struct SessionCtx {
+    peer_ip: String,
+    ip_version: u8,
+    afi: &'static str,
+    afi_junos: &'static str,
+    remote_asn: u32,
+    description: String,
+    peer_group: Option<String>,
+    group: String,
+    protocol_name: String,
+    import_policy: Option<String>,
+    export_policy: Option<String>,
+    max_prefix: Option<u32>,
+    admin_down: bool,
+    md5: Option<String>,
+}
+
+fn checked_identifier(v: &Option<String>, field: &'static str) -> Result<Option<String>> {
+    match v.as_deref().map(str::trim) {
+        None | Some("") => Ok(None),
+        Some(t) => values::identifier(t, field).map(Some),
+    }
+}
+
+impl SessionConfigInput {
+    pub fn context(&self) -> Result<ConfigContext> {
+        let family = AddressFamily::of(&self.peer_ip);
+        let peer_group = checked_identifier(&self.peer_group, "peerGroup")?;
+        let md5 = match &self.md5 {
+            Some(m) => Some(values::md5_password(m, "md5Password")?),
+            None => None,
+        };
+        let ip_tag: String = self
+            .peer_ip
+            .to_string()
+            .chars()
+            .map(|c| if c.is_ascii_alphanumeric() { c } else { '_' })
+            .collect();
+        Ok(ConfigContext {
+            router: RouterCtx {
+                local_asn: self.local_asn,
+            },
+            s: SessionCtx {
+                peer_ip: self.peer_ip.to_string(),
+                ip_version: family.version() as u8,
+                afi: match family {
+                    AddressFamily::Ipv4 => "ipv4",
+                    AddressFamily::Ipv6 => "ipv6",
+                },
+                afi_junos: match family {
+                    AddressFamily::Ipv4 => "inet",
+                    AddressFamily::Ipv6 => "inet6",
+                },
+                remote_asn: self.remote_asn,
+                description: Some(config_text(&self.description))
+                    .filter(|d| !d.is_empty())
+                    .unwrap_or_else(|| format!("AS{}", self.remote_asn)),
+                group: peer_group
+                    .clone()
+                    .unwrap_or_else(|| format!("PEERDESK-{}", family.label().to_ascii_uppercase())),
+                peer_group,
+                protocol_name: format!("pd_as{}_{}", self.remote_asn, ip_tag),
+                import_policy: checked_identifier(&self.import_policy, "importPolicy")?,
+                export_policy: checked_identifier(&self.export_policy, "exportPolicy")?,
+                max_prefix: self.max_prefix,
+                admin_down: self.admin_down,
+                md5,
+            },
+        })
+    }
+}
+
+/// Renders `source` for `input`. Errors name the template.
+pub fn render_config(name: &str, source: &str, input: &SessionConfigInput) -> Result<String> {
+    let ctx = input.context()?;
+    let text = super::render(name, source, &ctx)?;
+    if text.trim().is_empty() {
+        return Err(Error::invalid(
+            "template",
+            format!("template {name} rendered nothing"),
+        ));
+    }
+    Ok(text)
+}
+
+/// One-time changes for a single render (Config Manager); never saved.
+#[derive(Debug, Clone, Default, Deserialize, TS)]
+#[serde(rename_all = "camelCase", default)]
+pub struct ConfigOverrides {
+    #[ts(optional)]
+    pub description: Option<String>,
+    #[ts(optional)]
+    pub max_prefix: Option<i64>,
+    #[ts(optional)]
+    pub import_policy: Option<String>,
+    #[ts(optional)]
+    pub export_policy: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct RenderedConfig {
+    pub platform: Platform,
+    pub operation: ConfigOperation,
+    pub template: String,
+    pub text: String,
+    /// Where the max-prefix value came from.
+    pub max_prefix_source: String,
+}
+
+impl crate::Peerdesk {
+    /// Renders a session's configuration for its router's platform with the
+    /// defaults (peer group, max-prefix from the network, PeeringDB or the peer
+    /// group) and any one-time overrides. The MD5 password shows as a
+    /// placeholder: the real one is read from the keyring only when pushing.
+    pub fn render_session_config(
+        &self,
+        session_id: i64,
+        op: ConfigOperation,
+        overrides: &ConfigOverrides,
+    ) -> Result<RenderedConfig> {
+        let s = self.get_session(session_id)?;
+        let router = self
+            .list_routers()?
+            .into_iter()
+            .find(|r| r.id == s.router_id)
+            .ok_or_else(|| Error::not_found("router", s.router_id))?;
+        let group = match s.peer_group_id {
+            Some(id) => self.list_peer_groups()?.into_iter().find(|g| g.id == id),
+            None => None,
+        };
+        let network = self
+            .list_networks()?
+            .into_iter()
+            .find(|n| n.id == s.network_id);
+        let v4 = s.ip_version == 4;
+        let configured =
+            network
+                .as_ref()
+                .and_then(|n| if v4 { n.max_prefix_v4 } else { n.max_prefix_v6 });
+        let suggested =
+            self.pdb_network(s.asn)
+                .ok()
+                .map(|d| if v4 { d.max_prefix.v4 } else { d.max_prefix.v6 });
+        let (max_prefix, mp_source) = match overrides.max_prefix {
+            Some(m) => (
+                Some(
+                    u32::try_from(m)
+                        .ok()
+                        .filter(|m| *m > 0)
+                        .ok_or_else(|| Error::invalid("maxPrefix", "a positive number"))?,
+                ),
+                "one-time override".to_string(),
+            ),
+            None => match (
+                configured,
+                suggested,
+                group.as_ref().and_then(|g| g.max_prefix),
+            ) {
+                (Some(m), _, _) => (Some(m), "the network's max-prefix".into()),
+                (None, Some(m), _) => (Some(m), "PeeringDB suggestion".into()),
+                (None, None, Some(m)) => (
+                    Some(m),
+                    format!(
+                        "peer group {}",
+                        group.as_ref().map(|g| g.name.as_str()).unwrap_or("")
+                    ),
+                ),
+                (None, None, None) => (None, "none".into()),
+            },
+        };
+        let pick = |o: &Option<String>, d: Option<&String>| {
+            o.clone()
+                .filter(|v| !v.trim().is_empty())
+                .or_else(|| d.cloned().filter(|v| !v.is_empty()))
+        };
+        let input = SessionConfigInput {
+            platform: router.platform,
+            local_asn: router.local_asn,
+            peer_ip: s
+                .peer_ip
+                .parse()
+                .map_err(|_| Error::Internal(format!("stored address {}", s.peer_ip)))?,
+            remote_asn: s.asn,
+            description: overrides
+                .description
+                .clone()
+                .unwrap_or_else(|| s.network_name.clone()),
+            peer_group: group.as_ref().map(|g| g.name.clone()),
+            import_policy: pick(
+                &overrides.import_policy,
+                group.as_ref().map(|g| &g.import_policy),
+            ),
+            export_policy: pick(
+                &overrides.export_policy,
+                group.as_ref().map(|g| &g.export_policy),
+            ),
+            max_prefix,
+            admin_down: s.admin_state == crate::peering::AdminState::Down,
+            md5: s.md5_ref.as_ref().map(|_| "KEYRING-MD5".to_string()),
+        };
+        let name = template_name(router.platform, op);
+        let source = self.template_source(&name)?;
+        Ok(RenderedConfig {
+            platform: router.platform,
+            operation: op,
+            text: render_config(&name, &source, &input)?,
+            template: name,
+            max_prefix_source: mp_source,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn config_text_keeps_only_characters_no_platform_treats_as_syntax() {
+        assert_eq!(
+            config_text("Example Peer; shutdown"),
+            "Example Peer shutdown"
+        );
+        assert_eq!(
+            config_text("a\nneighbor 192.0.2.1 remote-as 64511"),
+            "a neighbor 192.0.2.1 remote-as 64511"
+        );
+        assert_eq!(config_text("x}{\"'#!\\y"), "x y");
+        assert_eq!(config_text("Zürich IX"), "Z rich IX");
+        assert_eq!(config_text(&"n".repeat(300)).len(), 80);
+    }
+}
