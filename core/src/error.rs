@@ -27,6 +27,10 @@ pub enum ErrorKind {
     Rejected,
     /// The user cancelled the operation; nothing was changed.
     Cancelled,
+    /// First connection to a router: the user must confirm its host key.
+    HostKeyUnknown,
+    /// The router's host key changed since the user trusted it: refused.
+    HostKeyMismatch,
     /// Something that should not happen: the store or a bug.
     Internal,
 }
@@ -57,6 +61,17 @@ pub enum Error {
     Rejected(String),
     #[error("cancelled; nothing was changed")]
     Cancelled,
+    #[error("the router's {key_type} host key {fingerprint} is not trusted yet: compare it with the router and trust it to connect")]
+    HostKeyUnknown {
+        key_type: String,
+        fingerprint: String,
+    },
+    #[error("the router's {key_type} host key changed: it is now {fingerprint}, the trusted one is {trusted}; connection refused until you accept the new key")]
+    HostKeyMismatch {
+        key_type: String,
+        fingerprint: String,
+        trusted: String,
+    },
     #[error("database error: {0}")]
     Store(#[from] rusqlite::Error),
     #[error("database migration failed: {0}")]
@@ -77,6 +92,8 @@ impl Error {
             Error::AuthFailed(_) => ErrorKind::AuthFailed,
             Error::Rejected(_) => ErrorKind::Rejected,
             Error::Cancelled => ErrorKind::Cancelled,
+            Error::HostKeyUnknown { .. } => ErrorKind::HostKeyUnknown,
+            Error::HostKeyMismatch { .. } => ErrorKind::HostKeyMismatch,
             Error::Store(_) | Error::Migration(_) | Error::Internal(_) => ErrorKind::Internal,
         }
     }

@@ -83,6 +83,8 @@ fn the_router_password_lives_in_the_secret_store_and_never_in_the_database() {
         ssh_key_path: None,
         local_asn: "64496".into(),
         notes: String::new(),
+        control_command: None,
+        config_dir: None,
         attachments: vec![],
     };
     let kept = f.core.update_router(router.id, &changes).unwrap();
@@ -173,6 +175,8 @@ fn a_router_with_sessions_cannot_be_deleted_or_detached_but_an_idle_one_goes_wit
         ssh_key_path: None,
         local_asn: "64496".into(),
         notes: String::new(),
+        control_command: None,
+        config_dir: None,
         attachments: vec![],
     };
     assert_eq!(

@@ -83,6 +83,8 @@ fn a_router_password_goes_to_the_keyring_and_not_into_the_database_file() {
             ssh_key_path: None,
             local_asn: "64496".into(),
             notes: String::new(),
+            control_command: None,
+            config_dir: None,
             attachments: vec![],
             new_peer_group: None,
         })

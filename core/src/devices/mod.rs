@@ -3,6 +3,7 @@
 //! sit on with which addresses. SSH, drivers and import come with later work;
 //! this module stops at the inventory.
 
+pub mod ssh;
 mod store;
 
 use crate::audit::{self, AuditAction};
@@ -57,6 +58,13 @@ pub struct Router {
     pub ssh_key_path: Option<String>,
     pub local_asn: u32,
     pub notes: String,
+    /// The command that runs router CLI commands after login (e.g. `vtysh`,
+    /// `birdc -s /run/bird/bird.ctl`); empty when the login shell is the CLI.
+    #[serde(default)]
+    pub control_command: String,
+    /// BIRD: the folder of per-peer files included by bird.conf.
+    #[serde(default)]
+    pub config_dir: String,
     pub attachments: Vec<RouterAttachment>,
     pub created_at: String,
     pub updated_at: String,
@@ -98,6 +106,10 @@ pub struct NewRouter {
     pub local_asn: String,
     #[serde(default)]
     pub notes: String,
+    #[ts(optional)]
+    pub control_command: Option<String>,
+    #[ts(optional)]
+    pub config_dir: Option<String>,
     #[serde(default)]
     pub attachments: Vec<NewAttachment>,
     /// A peer group created for this router in the same step (guide steps 1–2).
@@ -125,6 +137,10 @@ pub struct RouterChanges {
     pub local_asn: String,
     #[serde(default)]
     pub notes: String,
+    #[ts(optional)]
+    pub control_command: Option<String>,
+    #[ts(optional)]
+    pub config_dir: Option<String>,
     #[serde(default)]
     pub attachments: Vec<NewAttachment>,
 }
@@ -140,6 +156,8 @@ pub(crate) struct RouterFields {
     pub ssh_key_path: Option<String>,
     pub local_asn: Asn,
     pub notes: String,
+    pub control_command: String,
+    pub config_dir: String,
 }
 
 pub(crate) struct AttachmentFields {
@@ -178,7 +196,27 @@ fn validate_fields(
         ssh_key_path,
         local_asn: Asn::parse(local_asn, "localAsn")?,
         notes: values::notes(notes, "notes")?,
+        control_command: String::new(),
+        config_dir: String::new(),
     })
+}
+
+/// How commands reach the router's CLI, and where BIRD's per-peer files live.
+fn access_fields(
+    f: &mut RouterFields,
+    control_command: Option<&str>,
+    config_dir: Option<&str>,
+) -> Result<()> {
+    f.control_command =
+        values::optional_name(control_command.unwrap_or(""), "controlCommand", 300)?;
+    f.config_dir = values::optional_name(config_dir.unwrap_or(""), "configDir", 1024)?;
+    if !f.config_dir.is_empty() && !f.config_dir.starts_with('/') {
+        return Err(Error::invalid(
+            "configDir",
+            "an absolute path such as /etc/bird/peers",
+        ));
+    }
+    Ok(())
 }
 
 /// A management address: an IP address or a DNS name.
@@ -296,7 +334,7 @@ impl crate::Peerdesk {
     /// Adds a router, its exchange attachments and optionally a first peer group,
     /// all or nothing. The password, if given, goes to the keyring only.
     pub fn add_router(&self, new: &NewRouter) -> Result<Router> {
-        let fields = validate_fields(
+        let mut fields = validate_fields(
             &new.name,
             &new.mgmt_address,
             new.ssh_port,
@@ -306,6 +344,11 @@ impl crate::Peerdesk {
             new.ssh_key_path.as_deref(),
             &new.local_asn,
             &new.notes,
+        )?;
+        access_fields(
+            &mut fields,
+            new.control_command.as_deref(),
+            new.config_dir.as_deref(),
         )?;
         let password = new
             .password
@@ -356,7 +399,7 @@ impl crate::Peerdesk {
     }
 
     pub fn update_router(&self, id: i64, changes: &RouterChanges) -> Result<Router> {
-        let fields = validate_fields(
+        let mut fields = validate_fields(
             &changes.name,
             &changes.mgmt_address,
             changes.ssh_port,
@@ -366,6 +409,11 @@ impl crate::Peerdesk {
             changes.ssh_key_path.as_deref(),
             &changes.local_asn,
             &changes.notes,
+        )?;
+        access_fields(
+            &mut fields,
+            changes.control_command.as_deref(),
+            changes.config_dir.as_deref(),
         )?;
         let now = self.now();
         let mut conn = self.db()?;

@@ -7,7 +7,8 @@ use rusqlite::{params, Connection, OptionalExtension};
 use std::collections::HashMap;
 
 const SELECT: &str = "SELECT id, name, mgmt_address, ssh_port, platform, username, auth_method,
-    credential_ref, ssh_key_path, local_asn, notes, created_at, updated_at FROM routers";
+    credential_ref, ssh_key_path, local_asn, notes, created_at, updated_at, control_command, config_dir
+    FROM routers";
 
 fn row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Router> {
     Ok(Router {
@@ -22,6 +23,8 @@ fn row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Router> {
         ssh_key_path: r.get(8)?,
         local_asn: r.get(9)?,
         notes: r.get(10)?,
+        control_command: r.get(13)?,
+        config_dir: r.get(14)?,
         attachments: Vec::new(),
         created_at: r.get(11)?,
         updated_at: r.get(12)?,
@@ -78,8 +81,8 @@ pub(crate) fn get_router(conn: &Connection, id: i64) -> Result<Router> {
 pub(super) fn insert_router(conn: &Connection, f: &RouterFields, now: &str) -> Result<i64> {
     conn.execute(
         "INSERT INTO routers (name, mgmt_address, ssh_port, platform, username, auth_method,
-            ssh_key_path, local_asn, notes, created_at, updated_at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?10)",
+            ssh_key_path, local_asn, notes, created_at, updated_at, control_command, config_dir)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?10, ?11, ?12)",
         params![
             f.name,
             f.mgmt_address,
@@ -90,7 +93,9 @@ pub(super) fn insert_router(conn: &Connection, f: &RouterFields, now: &str) -> R
             f.ssh_key_path,
             f.local_asn.get(),
             f.notes,
-            now
+            now,
+            f.control_command,
+            f.config_dir
         ],
     )
     .map_err(|e| unique_as_conflict(e, "name", || format!("a router named {} exists", f.name)))?;
@@ -101,8 +106,9 @@ pub(super) fn insert_router(conn: &Connection, f: &RouterFields, now: &str) -> R
 pub(crate) fn insert_router_row(conn: &Connection, r: &Router) -> Result<()> {
     conn.execute(
         "INSERT INTO routers (id, name, mgmt_address, ssh_port, platform, username, auth_method,
-            credential_ref, ssh_key_path, local_asn, notes, created_at, updated_at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
+            credential_ref, ssh_key_path, local_asn, notes, created_at, updated_at, control_command,
+            config_dir)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)",
         params![
             r.id,
             r.name,
@@ -116,7 +122,9 @@ pub(crate) fn insert_router_row(conn: &Connection, r: &Router) -> Result<()> {
             r.local_asn,
             r.notes,
             r.created_at,
-            r.updated_at
+            r.updated_at,
+            r.control_command,
+            r.config_dir
         ],
     )?;
     Ok(())
@@ -126,7 +134,7 @@ pub(super) fn update_router(conn: &Connection, id: i64, f: &RouterFields, now: &
     conn.execute(
         "UPDATE routers SET name = ?2, mgmt_address = ?3, ssh_port = ?4, platform = ?5,
             username = ?6, auth_method = ?7, ssh_key_path = ?8, local_asn = ?9, notes = ?10,
-            updated_at = ?11
+            updated_at = ?11, control_command = ?12, config_dir = ?13
          WHERE id = ?1",
         params![
             id,
@@ -139,7 +147,9 @@ pub(super) fn update_router(conn: &Connection, id: i64, f: &RouterFields, now: &
             f.ssh_key_path,
             f.local_asn.get(),
             f.notes,
-            now
+            now,
+            f.control_command,
+            f.config_dir
         ],
     )
     .map_err(|e| unique_as_conflict(e, "name", || format!("a router named {} exists", f.name)))?;

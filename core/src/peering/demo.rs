@@ -121,6 +121,8 @@ impl crate::Peerdesk {
             ssh_key_path: None,
             local_asn: "64496".into(),
             notes: String::new(),
+            control_command: None,
+            config_dir: None,
             attachments: att,
             new_peer_group: Some(group(AddressFamily::Ipv4, "IX-PEERS-V4")),
         };
@@ -242,6 +244,8 @@ pub fn seed_large(pd: &crate::Peerdesk, sessions: usize) -> Result<LargeSeed> {
         ssh_key_path: None,
         local_asn: "64496".into(),
         notes: String::new(),
+        control_command: None,
+        config_dir: None,
         attachments: vec![NewAttachment {
             exchange_id: ex.id,
             ipv4: Some("10.0.0.1".into()),

@@ -71,6 +71,8 @@ pub fn new_router(name: &str, attachments: Vec<NewAttachment>) -> NewRouter {
         ssh_key_path: None,
         local_asn: "64496".into(),
         notes: String::new(),
+        control_command: None,
+        config_dir: None,
         attachments,
         new_peer_group: None,
     }

@@ -148,6 +148,8 @@ function toRouter(n: Omit<NewRouter, 'newPeerGroup'>, old?: Router): Router {
     mgmtAddress: n.mgmtAddress,
     sshPort: n.sshPort,
     platform: n.platform,
+    controlCommand: n.controlCommand ?? '',
+    configDir: n.configDir ?? '',
     username: n.username,
     authMethod: n.authMethod,
     credentialRef: n.password ? `router-${old?.id ?? 'new'}` : (old?.credentialRef ?? null),

@@ -8,7 +8,7 @@ import type { Platform } from "./Platform";
  * What the Add Router dialog sends. `password` is the SSH password or the key's
  * passphrase; it goes to the keyring only.
  */
-export type NewRouter = { name: string, mgmtAddress: string, sshPort: number, platform: Platform, username: string, authMethod: AuthMethod, password?: string, sshKeyPath?: string, localAsn: string, notes: string, attachments: Array<NewAttachment>, 
+export type NewRouter = { name: string, mgmtAddress: string, sshPort: number, platform: Platform, username: string, authMethod: AuthMethod, password?: string, sshKeyPath?: string, localAsn: string, notes: string, controlCommand?: string, configDir?: string, attachments: Array<NewAttachment>, 
 /**
  * A peer group created for this router in the same step (guide steps 1–2).
  */

@@ -6,4 +6,13 @@ import type { RouterAttachment } from "./RouterAttachment";
 /**
  * A router as stored. `credential_ref` is the keyring key name, never the secret.
  */
-export type Router = { id: number, name: string, mgmtAddress: string, sshPort: number, platform: Platform, username: string, authMethod: AuthMethod, credentialRef: string | null, sshKeyPath: string | null, localAsn: number, notes: string, attachments: Array<RouterAttachment>, createdAt: string, updatedAt: string, };
+export type Router = { id: number, name: string, mgmtAddress: string, sshPort: number, platform: Platform, username: string, authMethod: AuthMethod, credentialRef: string | null, sshKeyPath: string | null, localAsn: number, notes: string, 
+/**
+ * The command that runs router CLI commands after login (e.g. `vtysh`,
+ * `birdc -s /run/bird/bird.ctl`); empty when the login shell is the CLI.
+ */
+controlCommand: string, 
+/**
+ * BIRD: the folder of per-peer files included by bird.conf.
+ */
+configDir: string, attachments: Array<RouterAttachment>, createdAt: string, updatedAt: string, };

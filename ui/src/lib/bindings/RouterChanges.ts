@@ -7,4 +7,4 @@ import type { Platform } from "./Platform";
  * What the Edit Router dialog sends. An empty or absent `password` keeps the
  * stored one; `clear_credential` removes it.
  */
-export type RouterChanges = { name: string, mgmtAddress: string, sshPort: number, platform: Platform, username: string, authMethod: AuthMethod, password?: string, clearCredential: boolean, sshKeyPath?: string, localAsn: string, notes: string, attachments: Array<NewAttachment>, };
+export type RouterChanges = { name: string, mgmtAddress: string, sshPort: number, platform: Platform, username: string, authMethod: AuthMethod, password?: string, clearCredential: boolean, sshKeyPath?: string, localAsn: string, notes: string, controlCommand?: string, configDir?: string, attachments: Array<NewAttachment>, };

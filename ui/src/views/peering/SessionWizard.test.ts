@@ -45,6 +45,8 @@ const exchange = (id: number, name: string): Exchange => ({
 const router = (id: number, name: string, exchangeIds: number[]): Router => ({
   id,
   name,
+  controlCommand: '',
+  configDir: '',
   mgmtAddress: '203.0.113.1',
   sshPort: 22,
   platform: 'frr',
