@@ -26,7 +26,7 @@ pub fn export_bindings(dir: &Path) -> Result<(), ExportError> {
         Router, RouterAttachment, NewRouter, RouterChanges, NewAttachment, Platform, AuthMethod,
         Exchange, ExchangeSummary, NewExchange, PeerGroup, NewPeerGroup, Network,
         Session, NewSession, SessionChanges, SessionFilter, SessionType, AdminState, ConfigState, BgpState,
-        InventoryCounts, AuditEntry, AuditFilter, AuditAction,
+        InventoryCounts, AuditEntry, AuditFilter, AuditAction, SessionPageRequest, SessionPage, SessionSort,
         SyncSummary, TypeCount, SyncProgress, PeeringDbStatus, SyncRun, PdbNetwork, PdbPresence,
         PdbContact, MaxPrefixSuggestion, PdbNetworkDetail, PdbExchange, CommonExchange, AvailablePeer,
         SmtpSettings, SmtpSettingsChanges, SmtpSecurity, MessageKind, MessageState, EmailDraft,

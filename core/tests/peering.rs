@@ -493,3 +493,52 @@ fn peer_group_names_and_policies_cannot_carry_router_syntax() {
         Some("importPolicy")
     );
 }
+
+#[test]
+fn a_sessions_page_is_a_window_of_the_full_filtered_list_with_its_total() {
+    let f = core();
+    peerdesk_core::peering::seed_large(&f.core, 500).unwrap();
+    let all = f.core.list_sessions(&SessionFilter::default()).unwrap();
+    let req = |offset, limit, text: Option<&str>| peerdesk_core::peering::SessionPageRequest {
+        filter: SessionFilter {
+            text: text.map(str::to_string),
+            ..Default::default()
+        },
+        sort: None,
+        descending: false,
+        offset,
+        limit,
+    };
+    let page = f.core.list_sessions_page(&req(200, 50, None)).unwrap();
+    assert_eq!(page.total, 500);
+    let ids: Vec<i64> = page.rows.iter().map(|s| s.id).collect();
+    let expected: Vec<i64> = all[200..250].iter().map(|s| s.id).collect();
+    assert_eq!(
+        ids, expected,
+        "the page is exactly that window of the list, in the list's order"
+    );
+    let filtered = f
+        .core
+        .list_sessions_page(&req(0, 1000, Some("Network 19")))
+        .unwrap();
+    let by_list = f
+        .core
+        .list_sessions(&SessionFilter {
+            text: Some("Network 19".into()),
+            ..Default::default()
+        })
+        .unwrap();
+    assert_eq!(filtered.total as usize, by_list.len());
+    assert_eq!(filtered.rows.len(), by_list.len());
+    let mut sorted = req(0, 5, None);
+    sorted.sort = Some(peerdesk_core::peering::SessionSort::Peer);
+    sorted.descending = true;
+    let top = f.core.list_sessions_page(&sorted).unwrap();
+    let mut names: Vec<String> = all.iter().map(|s| s.network_name.to_lowercase()).collect();
+    names.sort();
+    assert_eq!(
+        top.rows[0].network_name.to_lowercase(),
+        *names.last().unwrap(),
+        "descending by peer name"
+    );
+}

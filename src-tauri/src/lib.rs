@@ -94,6 +94,7 @@ pub fn handlers<R: tauri::Runtime>(
         peering::delete_peer_group,
         peering::list_networks,
         peering::list_sessions,
+        peering::list_sessions_page,
         peering::add_session,
         peering::update_session,
         peering::delete_session,

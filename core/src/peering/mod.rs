@@ -330,6 +330,67 @@ pub struct SessionFilter {
     pub admin_state: Option<AdminState>,
 }
 
+/// The column a sessions page is sorted by.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub enum SessionSort {
+    Peer,
+    Asn,
+    PeerIp,
+    Router,
+    PeerGroup,
+    SessionType,
+    AdminState,
+    ConfigState,
+    BgpState,
+}
+
+impl SessionSort {
+    /// The ORDER BY list; the default order follows as tie-breaker.
+    fn order(sort: Option<SessionSort>, descending: bool) -> String {
+        const DEFAULT: &str = "e.name, n.asn, s.ip_version, s.peer_ip, s.id";
+        let Some(sort) = sort else {
+            return DEFAULT.into();
+        };
+        let col = match sort {
+            SessionSort::Peer => "n.name COLLATE NOCASE",
+            SessionSort::Asn => "n.asn",
+            SessionSort::PeerIp => "s.ip_version, s.peer_ip",
+            SessionSort::Router => "r.name",
+            SessionSort::PeerGroup => "g.name",
+            SessionSort::SessionType => "s.session_type",
+            SessionSort::AdminState => "s.admin_state",
+            SessionSort::ConfigState => "s.config_state",
+            SessionSort::BgpState => "s.bgp_state",
+        };
+        let dir = if descending { "DESC" } else { "ASC" };
+        let cols: Vec<String> = col.split(", ").map(|c| format!("{c} {dir}")).collect();
+        format!("{}, {DEFAULT}", cols.join(", "))
+    }
+}
+
+/// What the Sessions list asks for: a window of the matching sessions.
+#[derive(Debug, Clone, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct SessionPageRequest {
+    pub filter: SessionFilter,
+    #[ts(optional)]
+    pub sort: Option<SessionSort>,
+    #[serde(default)]
+    pub descending: bool,
+    pub offset: u32,
+    pub limit: u32,
+}
+
+#[derive(Debug, Clone, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct SessionPage {
+    /// All sessions matching the filter.
+    pub total: u32,
+    pub offset: u32,
+    pub rows: Vec<Session>,
+}
+
 /// Refuses `ip` unless it lies inside `prefix` (the exchange's LAN).
 pub(crate) fn check_inside(
     ip: &IpAddr,
@@ -664,6 +725,22 @@ impl crate::Peerdesk {
 
     pub fn list_sessions(&self, filter: &SessionFilter) -> Result<Vec<Session>> {
         store::list_sessions(&*self.db()?, filter)
+    }
+
+    /// One window of the filtered, sorted sessions and how many match in all:
+    /// the Sessions list fetches only what it shows, so 20,000 sessions cost
+    /// no more to open or filter than 200.
+    pub fn list_sessions_page(&self, req: &SessionPageRequest) -> Result<SessionPage> {
+        let conn = self.db()?;
+        let total = store::count_sessions(&conn, &req.filter)?;
+        let order = SessionSort::order(req.sort, req.descending);
+        let rows =
+            store::session_window(&conn, &req.filter, &order, req.offset, req.limit.min(2000))?;
+        Ok(SessionPage {
+            total,
+            offset: req.offset,
+            rows,
+        })
     }
 
     pub fn get_session(&self, id: i64) -> Result<Session> {

@@ -491,15 +491,28 @@ pub(crate) fn get_session(conn: &Connection, id: i64) -> Result<Session> {
         .ok_or_else(|| Error::not_found("session", id))
 }
 
-/// Sessions matching `filter`, ordered by exchange, peer ASN and address.
-pub(crate) fn list_sessions(conn: &Connection, f: &SessionFilter) -> Result<Vec<Session>> {
-    let text = f
-        .text
+/// The WHERE clause shared by the session list, page and count queries;
+/// parameters ?1..?10 are [`filter_params`].
+const SESSION_WHERE: &str = "
+         WHERE (?1 IS NULL OR s.exchange_id = ?1)
+           AND (?2 = 0 OR s.exchange_id IS NULL)
+           AND (?3 IS NULL OR s.router_id = ?3)
+           AND (?4 IS NULL OR s.network_id = ?4)
+           AND (?5 IS NULL OR n.name LIKE ?5 ESCAPE '\\' OR CAST(n.asn AS TEXT) LIKE ?5 ESCAPE '\\'
+                OR s.peer_ip LIKE ?5 ESCAPE '\\')
+           AND (?6 IS NULL OR s.ip_version = ?6)
+           AND (?7 IS NULL OR s.session_type = ?7)
+           AND (?8 IS NULL OR s.config_state = ?8)
+           AND (?9 IS NULL OR s.bgp_state = ?9)
+           AND (?10 IS NULL OR s.admin_state = ?10)";
+
+/// The text filter as a LIKE pattern; "AS64500" matches the number too.
+fn text_pattern(f: &SessionFilter) -> Option<String> {
+    f.text
         .as_deref()
         .map(str::trim)
         .filter(|t| !t.is_empty())
         .map(|t| {
-            // "AS64500" matches the number too.
             let t = t
                 .strip_prefix("AS")
                 .or_else(|| t.strip_prefix("as"))
@@ -511,37 +524,55 @@ pub(crate) fn list_sessions(conn: &Connection, f: &SessionFilter) -> Result<Vec<
                     .replace('%', "\\%")
                     .replace('_', "\\_")
             )
-        });
+        })
+}
+
+fn filter_params(f: &SessionFilter) -> Vec<rusqlite::types::Value> {
+    use rusqlite::types::Value as V;
+    let opt_i = |v: Option<i64>| v.map(V::Integer).unwrap_or(V::Null);
+    let opt_t = |v: Option<&str>| v.map(|t| V::Text(t.to_string())).unwrap_or(V::Null);
+    vec![
+        opt_i(f.exchange_id),
+        V::Integer(i64::from(f.no_exchange)),
+        opt_i(f.router_id),
+        opt_i(f.network_id),
+        opt_t(text_pattern(f).as_deref()),
+        opt_i(f.ip_version.map(i64::from)),
+        opt_t(f.session_type.map(|v| v.as_str())),
+        opt_t(f.config_state.map(|v| v.as_str())),
+        opt_t(f.bgp_state.map(|v| v.as_str())),
+        opt_t(f.admin_state.map(|v| v.as_str())),
+    ]
+}
+
+/// How many sessions match `filter`.
+pub(crate) fn count_sessions(conn: &Connection, f: &SessionFilter) -> Result<u32> {
     let mut stmt = conn.prepare_cached(&format!(
-        "{SESSION}
-         WHERE (?1 IS NULL OR s.exchange_id = ?1)
-           AND (?2 = 0 OR s.exchange_id IS NULL)
-           AND (?3 IS NULL OR s.router_id = ?3)
-           AND (?4 IS NULL OR s.network_id = ?4)
-           AND (?5 IS NULL OR n.name LIKE ?5 ESCAPE '\\' OR CAST(n.asn AS TEXT) LIKE ?5 ESCAPE '\\'
-                OR s.peer_ip LIKE ?5 ESCAPE '\\')
-           AND (?6 IS NULL OR s.ip_version = ?6)
-           AND (?7 IS NULL OR s.session_type = ?7)
-           AND (?8 IS NULL OR s.config_state = ?8)
-           AND (?9 IS NULL OR s.bgp_state = ?9)
-           AND (?10 IS NULL OR s.admin_state = ?10)
-"
+        "SELECT count(*) FROM sessions s JOIN networks n ON n.id = s.network_id {SESSION_WHERE}"
     ))?;
-    let rows = stmt.query_map(
-        params![
-            f.exchange_id,
-            f.no_exchange,
-            f.router_id,
-            f.network_id,
-            text,
-            f.ip_version,
-            f.session_type,
-            f.config_state,
-            f.bgp_state,
-            f.admin_state
-        ],
-        session_row,
-    )?;
+    Ok(stmt.query_row(rusqlite::params_from_iter(filter_params(f)), |r| r.get(0))?)
+}
+
+/// One window of the sessions matching `filter`, in `order` (an ORDER BY list
+/// from [`super::SessionSort`], never user text).
+pub(crate) fn session_window(
+    conn: &Connection,
+    f: &SessionFilter,
+    order: &str,
+    offset: u32,
+    limit: u32,
+) -> Result<Vec<Session>> {
+    let mut stmt = conn.prepare_cached(&format!(
+        "{SESSION} {SESSION_WHERE} ORDER BY {order} LIMIT {limit} OFFSET {offset}"
+    ))?;
+    let rows = stmt.query_map(rusqlite::params_from_iter(filter_params(f)), session_row)?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+/// Sessions matching `filter`, ordered by exchange, peer ASN and address.
+pub(crate) fn list_sessions(conn: &Connection, f: &SessionFilter) -> Result<Vec<Session>> {
+    let mut stmt = conn.prepare_cached(&format!("{SESSION} {SESSION_WHERE}"))?;
+    let rows = stmt.query_map(rusqlite::params_from_iter(filter_params(f)), session_row)?;
     let mut sessions: Vec<Session> = rows.collect::<rusqlite::Result<_>>()?;
     // Sorting here is several times faster than ORDER BY over the joined rows.
     sessions.sort_unstable_by(|a, b| {

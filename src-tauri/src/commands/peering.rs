@@ -59,6 +59,11 @@ pub fn list_sessions(core: Core<'_>, filter: SessionFilter) -> CmdResult<Vec<Ses
 }
 
 #[tauri::command(async)]
+pub fn list_sessions_page(core: Core<'_>, request: SessionPageRequest) -> CmdResult<SessionPage> {
+    Ok(core.list_sessions_page(&request)?)
+}
+
+#[tauri::command(async)]
 pub fn add_session(core: Core<'_>, session: NewSession) -> CmdResult<Vec<Session>> {
     Ok(core.add_session(&session)?)
 }
