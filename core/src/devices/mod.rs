@@ -1,8 +1,9 @@
 //! Routers: how to reach them (management address, SSH port, user, credential
 //! reference), what they are (platform, local ASN), and which exchange LANs they
-//! sit on with which addresses. SSH, drivers and import come with later work;
-//! this module stops at the inventory.
+//! sit on with which addresses; the SSH transport ([`ssh`]) and the push
+//! pipeline with its FRR and BIRD drivers ([`push`]).
 
+pub mod push;
 pub mod ssh;
 mod store;
 

@@ -217,3 +217,33 @@ pub(super) fn delete_router(conn: &Connection, id: i64) -> Result<()> {
     conn.execute("DELETE FROM routers WHERE id = ?1", [id])?;
     Ok(())
 }
+
+pub(crate) fn host_key(conn: &Connection, router_id: i64) -> Result<Option<super::ssh::HostKey>> {
+    Ok(conn
+        .prepare_cached(
+            "SELECT key_type, fingerprint, key_base64 FROM host_keys WHERE router_id = ?1",
+        )?
+        .query_row([router_id], |r| {
+            Ok(super::ssh::HostKey {
+                key_type: r.get(0)?,
+                fingerprint: r.get(1)?,
+                key_base64: r.get(2)?,
+            })
+        })
+        .optional()?)
+}
+
+pub(crate) fn put_host_key(
+    conn: &Connection,
+    router_id: i64,
+    k: &super::ssh::HostKey,
+    now: &str,
+) -> Result<()> {
+    conn.execute(
+        "INSERT INTO host_keys (router_id, key_type, fingerprint, key_base64, trusted_at) VALUES (?1, ?2, ?3, ?4, ?5)
+         ON CONFLICT (router_id) DO UPDATE SET key_type = excluded.key_type, fingerprint = excluded.fingerprint,
+            key_base64 = excluded.key_base64, trusted_at = excluded.trusted_at",
+        params![router_id, k.key_type, k.fingerprint, k.key_base64, now],
+    )?;
+    Ok(())
+}

@@ -695,7 +695,7 @@ pub(super) fn update_session(
     Ok(())
 }
 
-pub(super) fn set_session_states(
+pub(crate) fn set_session_states(
     conn: &Connection,
     id: i64,
     config_state: super::ConfigState,

@@ -1,0 +1,706 @@
+//! The push pipeline shared by every platform: connect (trusted host key,
+//! credentials from the keyring), read the current state, render, apply with
+//! the platform's safety mechanism, read back and verify, roll back on failure,
+//! wait for the session, and record the outcome on the session and in the
+//! audit log. FRR's CLI is not atomic (a multi-line push stops at the first bad
+//! line and keeps the lines before it), so its driver restores the neighbour's
+//! lines from the snapshot itself; BIRD uses `configure check`, `configure
+//! timeout` and `configure confirm` / `undo` on a per-peer file.
+
+use super::ssh::{HostKey, Output, RouterSession, SshAuth, SshTarget};
+use super::{AuthMethod, Platform, Router};
+use crate::audit::{self, AuditAction};
+use crate::error::{Error, Result};
+use crate::peering::{BgpState, ConfigState, Session};
+use crate::templating::config::{ConfigOperation, ConfigOverrides};
+use serde::Serialize;
+use std::time::{Duration, Instant};
+use ts_rs::TS;
+
+/// What a push did, for the UI and the log.
+#[derive(Debug, Clone, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct PushOutcome {
+    pub session: Session,
+    /// The configuration that was sent (the MD5 password masked).
+    pub sent: String,
+    pub rolled_back: bool,
+    pub bgp_state: Option<BgpState>,
+    /// What happened, in words.
+    pub message: String,
+    /// Each step with its time, for the details view.
+    pub log: Vec<String>,
+}
+
+/// The router's side of one neighbour before a change, and the change.
+#[derive(Debug, Clone, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct PushPreview {
+    pub router_name: String,
+    pub platform: Platform,
+    /// The router's current configuration of this neighbour (empty when it has none).
+    pub current: String,
+    /// The configuration to send (the MD5 password masked).
+    pub proposed: String,
+}
+
+const MASK: &str = "********";
+
+/// Single-quotes `s` for a POSIX shell.
+fn shell_quote(s: &str) -> String {
+    format!("'{}'", s.replace('\'', "'\\''"))
+}
+
+struct Cli<'a> {
+    ssh: &'a RouterSession,
+    control: &'a str,
+    platform: Platform,
+}
+
+impl Cli<'_> {
+    /// Runs router CLI text: straight to the login shell when it is the CLI,
+    /// else through the router's control command.
+    fn run(&self, text: &str) -> Result<Output> {
+        if self.control.is_empty() {
+            return self.ssh.exec(text);
+        }
+        match self.platform {
+            Platform::Bird2 => self.ssh.exec(&format!("{} {}", self.control, text)),
+            _ => self
+                .ssh
+                .exec(&format!("{} -c {}", self.control, shell_quote(text))),
+        }
+    }
+}
+
+/// FRR prints errors on stdout and exits non-zero; some only start with `%`.
+fn frr_error(out: &Output) -> Option<String> {
+    let bad: Vec<&str> = out
+        .stdout
+        .lines()
+        .chain(out.stderr.lines())
+        .filter(|l| {
+            l.trim_start().starts_with('%') || l.contains("Unknown command") || l.contains("Error")
+        })
+        .collect();
+    if out.status != 0 || !bad.is_empty() {
+        let text = if bad.is_empty() {
+            out.stdout.trim().to_string()
+        } else {
+            bad.join("; ")
+        };
+        Some(if text.is_empty() {
+            format!("exit status {}", out.status)
+        } else {
+            text
+        })
+    } else {
+        None
+    }
+}
+
+/// The lines of an FRR running-config that configure `ip`, grouped by the
+/// `router bgp` section and address family they sit in.
+pub(crate) fn frr_neighbor_lines(running: &str, ip: &str) -> Vec<(Option<String>, String)> {
+    let needle = format!("neighbor {ip} ");
+    let mut af: Option<String> = None;
+    let mut out = Vec::new();
+    for line in running.lines() {
+        let t = line.trim();
+        if t.starts_with("address-family ") {
+            af = Some(t.to_string());
+        } else if t == "exit-address-family" || !line.starts_with(' ') {
+            af = None;
+        }
+        if t.starts_with(&needle) || t == format!("neighbor {ip}") {
+            out.push((af.clone(), t.to_string()));
+        }
+    }
+    out
+}
+
+fn frr_restore_text(asn: u32, ip: &str, before: &str, exists_now: bool) -> String {
+    let mut text = format!("configure terminal\nrouter bgp {asn}\n");
+    if exists_now {
+        text.push_str(&format!(" no neighbor {ip}\n"));
+    }
+    let lines = frr_neighbor_lines(before, ip);
+    for (af, l) in lines.iter().filter(|(af, _)| af.is_none()) {
+        let _ = af;
+        text.push_str(&format!(" {l}\n"));
+    }
+    let mut families: Vec<&String> = lines.iter().filter_map(|(af, _)| af.as_ref()).collect();
+    families.dedup();
+    for fam in families {
+        text.push_str(&format!(" {fam}\n"));
+        for (_, l) in lines.iter().filter(|(a, _)| a.as_ref() == Some(fam)) {
+            text.push_str(&format!("  {l}\n"));
+        }
+        text.push_str(" exit-address-family\n");
+    }
+    text.push_str("end\n");
+    text
+}
+
+fn parse_frr_state(json: &str, ip: &str) -> Option<BgpState> {
+    let v: serde_json::Value = serde_json::from_str(json).ok()?;
+    let state = v.get(ip)?.get("bgpState")?.as_str()?;
+    bgp_state_from(state)
+}
+
+fn bgp_state_from(s: &str) -> Option<BgpState> {
+    Some(match s.to_ascii_lowercase().as_str() {
+        "idle" => BgpState::Idle,
+        "connect" => BgpState::Connect,
+        "active" => BgpState::Active,
+        "opensent" => BgpState::OpenSent,
+        "openconfirm" => BgpState::OpenConfirm,
+        "established" => BgpState::Established,
+        _ => return None,
+    })
+}
+
+/// BIRD `show protocols <name>`: the info column says `Established` or the FSM state.
+fn parse_bird_state(out: &str, proto: &str) -> Option<BgpState> {
+    let line = out
+        .lines()
+        .find(|l| l.split_whitespace().next() == Some(proto))?;
+    let info = line
+        .split_whitespace()
+        .skip(5)
+        .collect::<Vec<_>>()
+        .join(" ");
+    if info.starts_with("Established") {
+        return Some(BgpState::Established);
+    }
+    ["Idle", "Connect", "Active", "OpenSent", "OpenConfirm"]
+        .iter()
+        .find(|s| info.starts_with(*s))
+        .and_then(|s| bgp_state_from(s))
+        .or(Some(BgpState::Idle))
+}
+
+impl crate::Peerdesk {
+    /// The host key the user trusted for this router, if any.
+    pub fn router_host_key(&self, router_id: i64) -> Result<Option<HostKey>> {
+        super::store::host_key(&*self.db()?, router_id)
+    }
+
+    /// Reads the router's host key now, without logging in, for the user to compare.
+    pub fn probe_router_host_key(&self, router_id: i64) -> Result<HostKey> {
+        let router = self.router(router_id)?;
+        let target = self.ssh_target(&router, SshAuth::Agent)?;
+        super::ssh::probe_host_key(&target, None)
+    }
+
+    /// Trusts the key the router presents now (the user compared its fingerprint).
+    /// `expected` must match what the router presents, so the user trusts what they saw.
+    pub fn trust_router_host_key(
+        &self,
+        router_id: i64,
+        expected_fingerprint: &str,
+    ) -> Result<HostKey> {
+        let key = self.probe_router_host_key(router_id)?;
+        if key.fingerprint != expected_fingerprint {
+            return Err(Error::HostKeyMismatch {
+                key_type: key.key_type,
+                fingerprint: key.fingerprint,
+                trusted: expected_fingerprint.to_string(),
+            });
+        }
+        let now = self.now();
+        let mut conn = self.db()?;
+        let tx = conn.transaction()?;
+        let old = super::store::host_key(&tx, router_id)?;
+        super::store::put_host_key(&tx, router_id, &key, &now)?;
+        audit::record(
+            &tx,
+            &now,
+            "router",
+            Some(router_id),
+            AuditAction::Update,
+            &format!("Host key {} {} trusted", key.key_type, key.fingerprint),
+            old.as_ref(),
+            Some(&key),
+        )?;
+        tx.commit()?;
+        Ok(key)
+    }
+
+    fn router(&self, id: i64) -> Result<Router> {
+        super::store::get_router(&*self.db()?, id)
+    }
+
+    fn ssh_target(&self, router: &Router, fallback: SshAuth) -> Result<SshTarget> {
+        Ok(SshTarget {
+            host: router.mgmt_address.clone(),
+            port: router.ssh_port,
+            user: router.username.clone(),
+            auth: fallback,
+            timeout: Duration::from_secs(15),
+        })
+    }
+
+    fn login(&self, router: &Router) -> Result<RouterSession> {
+        let secret = match &router.credential_ref {
+            Some(key) => self.secrets().get(key)?,
+            None => None,
+        };
+        let auth = match router.auth_method {
+            AuthMethod::Password => SshAuth::Password(secret.ok_or_else(|| {
+                Error::AuthFailed(format!(
+                    "no password is stored for {}: set it in Edit Router",
+                    router.name
+                ))
+            })?),
+            AuthMethod::Key => SshAuth::Key {
+                path: router.ssh_key_path.clone().unwrap_or_default(),
+                passphrase: secret,
+            },
+            AuthMethod::Agent => SshAuth::Agent,
+        };
+        let target = self.ssh_target(router, auth)?;
+        let trusted = self.router_host_key(router.id)?;
+        RouterSession::connect(&target, trusted.as_ref())
+    }
+
+    /// What the router has for this neighbour now, and what would be sent.
+    pub fn preview_push(
+        &self,
+        session_id: i64,
+        op: ConfigOperation,
+        overrides: &ConfigOverrides,
+    ) -> Result<PushPreview> {
+        let s = self.get_session(session_id)?;
+        let router = self.router(s.router_id)?;
+        let rendered = self.render_session_config(session_id, op, overrides)?;
+        let ssh = self.login(&router)?;
+        let cli = Cli {
+            ssh: &ssh,
+            control: &router.control_command,
+            platform: router.platform,
+        };
+        let current = match router.platform {
+            Platform::Bird2 => ssh.read(&bird_file(&router, &s))?.unwrap_or_default(),
+            _ => {
+                let running = cli.run("show running-config")?.stdout;
+                frr_neighbor_lines(&running, &s.peer_ip)
+                    .into_iter()
+                    .map(|(af, l)| match af {
+                        Some(af) => format!("{af} / {l}\n"),
+                        None => format!("{l}\n"),
+                    })
+                    .collect()
+            }
+        };
+        Ok(PushPreview {
+            router_name: router.name,
+            platform: router.platform,
+            current,
+            proposed: rendered.text.replace("KEYRING-MD5", MASK),
+        })
+    }
+
+    /// Pushes one session's configuration and records the outcome. A refused
+    /// change is rolled back and the session marked failed with the router's
+    /// own message; a session that stays down after a good push is configured,
+    /// waiting for the peer.
+    pub fn push_session_config(
+        &self,
+        session_id: i64,
+        op: ConfigOperation,
+        overrides: &ConfigOverrides,
+        wait_for_peer: Duration,
+    ) -> Result<PushOutcome> {
+        let s = self.get_session(session_id)?;
+        let router = self.router(s.router_id)?;
+        if !matches!(router.platform, Platform::Frr | Platform::Bird2) {
+            return Err(Error::invalid(
+                "platform",
+                format!(
+                    "pushing to {} routers is not available yet; use the rendered text",
+                    router.platform.as_str()
+                ),
+            ));
+        }
+        let rendered = self.render_session_config(session_id, op, overrides)?;
+        let md5 = match &s.md5_ref {
+            Some(k) => self.secrets().get(k)?.map(|m| m.expose().to_string()),
+            None => None,
+        };
+        let text = match &md5 {
+            Some(m) => rendered.text.replace("KEYRING-MD5", m),
+            None => rendered.text.clone(),
+        };
+        let masked = rendered.text.replace("KEYRING-MD5", MASK);
+        let started = Instant::now();
+        let mut log = Vec::new();
+        let mut note = |log: &mut Vec<String>, m: String| {
+            log.push(format!("{:>6} ms  {m}", started.elapsed().as_millis()))
+        };
+
+        let result = (|| -> Result<(bool, Option<BgpState>, String)> {
+            let ssh = self.login(&router)?;
+            note(
+                &mut log,
+                format!(
+                    "connected to {}:{} as {}",
+                    router.mgmt_address, router.ssh_port, router.username
+                ),
+            );
+            let cli = Cli {
+                ssh: &ssh,
+                control: &router.control_command,
+                platform: router.platform,
+            };
+            match router.platform {
+                Platform::Bird2 => self.push_bird(
+                    &cli,
+                    &ssh,
+                    &router,
+                    &s,
+                    op,
+                    &text,
+                    wait_for_peer,
+                    &mut log,
+                    &mut note,
+                ),
+                _ => self.push_frr(
+                    &cli,
+                    &router,
+                    &s,
+                    op,
+                    &text,
+                    wait_for_peer,
+                    &mut log,
+                    &mut note,
+                ),
+            }
+        })();
+
+        let now = self.now();
+        let (config_state, bgp_state, message, rolled_back, err) = match result {
+            Ok((_, state, message)) => {
+                let cs = if op == ConfigOperation::Remove {
+                    ConfigState::NotConfigured
+                } else {
+                    ConfigState::Configured
+                };
+                (cs, state, message, false, None)
+            }
+            Err(e) => {
+                let rolled = matches!(e, Error::Rejected(_));
+                (
+                    ConfigState::Failed,
+                    s.bgp_state,
+                    e.to_string(),
+                    rolled,
+                    Some(e),
+                )
+            }
+        };
+        {
+            let mut conn = self.db()?;
+            let tx = conn.transaction()?;
+            crate::peering::set_states(&tx, session_id, config_state, bgp_state, Some(&now))?;
+            let after = crate::peering::get_session_in(&tx, session_id)?;
+            audit::record(
+                &tx,
+                &now,
+                "session",
+                Some(session_id),
+                AuditAction::Update,
+                &format!(
+                    "{} {} on {}: {message}",
+                    op.as_str(),
+                    s.peer_ip,
+                    router.name
+                ),
+                Some(&s),
+                Some(&after),
+            )?;
+            tx.commit()?;
+        }
+        if let Some(e) = err {
+            // Unreachable / auth / host-key problems change nothing on the router:
+            // the session keeps its previous state and the caller sees why.
+            if !matches!(e, Error::Rejected(_)) {
+                let mut conn = self.db()?;
+                let tx = conn.transaction()?;
+                crate::peering::set_states(
+                    &tx,
+                    session_id,
+                    s.config_state,
+                    s.bgp_state,
+                    s.bgp_refreshed_at.as_deref(),
+                )?;
+                tx.commit()?;
+            }
+            return Err(e);
+        }
+        Ok(PushOutcome {
+            session: self.get_session(session_id)?,
+            sent: masked,
+            rolled_back,
+            bgp_state,
+            message,
+            log,
+        })
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn push_frr(
+        &self,
+        cli: &Cli<'_>,
+        router: &Router,
+        s: &Session,
+        op: ConfigOperation,
+        text: &str,
+        wait: Duration,
+        log: &mut Vec<String>,
+        note: &mut dyn FnMut(&mut Vec<String>, String),
+    ) -> Result<(bool, Option<BgpState>, String)> {
+        let before = cli.run("show running-config")?.stdout;
+        note(
+            log,
+            format!(
+                "read the running configuration ({} lines)",
+                before.lines().count()
+            ),
+        );
+        let applied = cli.run(&format!("configure terminal\n{text}end\n"))?;
+        let after = cli.run("show running-config")?.stdout;
+        let refused = frr_error(&applied);
+        let present = !frr_neighbor_lines(&after, &s.peer_ip).is_empty();
+        let intended = match op {
+            ConfigOperation::Add => after
+                .lines()
+                .any(|l| l.trim() == format!("neighbor {} remote-as {}", s.peer_ip, s.asn)),
+            ConfigOperation::Remove => !present,
+            ConfigOperation::Shutdown => after
+                .lines()
+                .any(|l| l.trim() == format!("neighbor {} shutdown", s.peer_ip)),
+            ConfigOperation::Enable => !after
+                .lines()
+                .any(|l| l.trim() == format!("neighbor {} shutdown", s.peer_ip)),
+        };
+        if refused.is_some() || !intended {
+            let why = refused
+                .unwrap_or_else(|| "the router's configuration does not show the change".into());
+            note(log, format!("refused: {why}; restoring"));
+            if after != before {
+                let undo = frr_restore_text(router.local_asn, &s.peer_ip, &before, present);
+                cli.run(&undo)?;
+            }
+            let restored = cli.run("show running-config")?.stdout;
+            if restored != before {
+                return Err(Error::Rejected(format!(
+                    "the router refused the change ({why}) and the rollback did not restore it exactly: check {} by hand",
+                    router.name
+                )));
+            }
+            note(log, "running configuration restored exactly".into());
+            return Err(Error::Rejected(format!(
+                "the router refused the change: {why}; nothing was left changed"
+            )));
+        }
+        note(log, "verified in the running configuration".into());
+        let saved = cli.run("write memory")?;
+        note(log, format!("saved (write memory, exit {})", saved.status));
+        if op == ConfigOperation::Remove {
+            return Ok((true, None, "removed from the router".into()));
+        }
+        let state = poll(wait, || {
+            cli.run(&format!("show bgp neighbors {} json", s.peer_ip))
+                .map(|o| parse_frr_state(&o.stdout, &s.peer_ip))
+        })?;
+        note(log, format!("BGP state {:?}", state));
+        Ok((true, state, describe(state)))
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn push_bird(
+        &self,
+        cli: &Cli<'_>,
+        ssh: &RouterSession,
+        router: &Router,
+        s: &Session,
+        op: ConfigOperation,
+        text: &str,
+        wait: Duration,
+        log: &mut Vec<String>,
+        note: &mut dyn FnMut(&mut Vec<String>, String),
+    ) -> Result<(bool, Option<BgpState>, String)> {
+        let path = bird_file(router, s);
+        let before = ssh.read(&path)?;
+        let proto = bird_protocol(s);
+        match op {
+            ConfigOperation::Remove => ssh.remove(&path)?,
+            _ => {
+                let mut ctx_text = text.to_string();
+                if matches!(op, ConfigOperation::Shutdown | ConfigOperation::Enable) {
+                    // Runtime switch plus the file, so a reload keeps it.
+                    let rendered = self.render_session_config(
+                        s.id,
+                        ConfigOperation::Add,
+                        &ConfigOverrides::default(),
+                    )?;
+                    ctx_text = rendered.text;
+                    let cmd = if op == ConfigOperation::Shutdown {
+                        "disable"
+                    } else {
+                        "enable"
+                    };
+                    cli.run(&format!("{cmd} {proto}"))?;
+                }
+                ssh.upload(&path, ctx_text.as_bytes())?;
+            }
+        }
+        note(log, format!("wrote {path}"));
+        let restore = |why: String| -> Result<(bool, Option<BgpState>, String)> {
+            match &before {
+                Some(b) => ssh.upload(&path, b.as_bytes())?,
+                None => ssh.remove(&path)?,
+            }
+            Err(Error::Rejected(format!(
+                "BIRD refused the change: {why}; the previous file is back"
+            )))
+        };
+        let check = cli.run("configure check")?;
+        if check.status != 0 || check.stdout.contains("rror") {
+            return restore(check.stdout.trim().to_string());
+        }
+        note(log, "configure check passed".into());
+        let apply = cli.run("configure timeout 60")?;
+        if apply.status != 0 || apply.stdout.contains("rror") {
+            return restore(apply.stdout.trim().to_string());
+        }
+        let shown = cli.run(&format!("show protocols {proto}"))?;
+        let present = shown.status == 0
+            && shown
+                .stdout
+                .lines()
+                .any(|l| l.split_whitespace().next() == Some(proto.as_str()));
+        if present == (op == ConfigOperation::Remove) {
+            cli.run("configure undo")?;
+            return restore("the protocol list does not show the change".into());
+        }
+        cli.run("configure confirm")?;
+        note(log, "configure confirm".into());
+        if op == ConfigOperation::Remove {
+            return Ok((true, None, "removed from the router".into()));
+        }
+        let state = poll(wait, || {
+            cli.run(&format!("show protocols {proto}"))
+                .map(|o| parse_bird_state(&o.stdout, &proto))
+        })?;
+        note(log, format!("BGP state {:?}", state));
+        Ok((true, state, describe(state)))
+    }
+}
+
+fn describe(state: Option<BgpState>) -> String {
+    match state {
+        Some(BgpState::Established) => "configured; the session is Established".into(),
+        _ => "configured, waiting for the peer".into(),
+    }
+}
+
+/// Asks for the state until Established or `wait` passes.
+fn poll(
+    wait: Duration,
+    mut read: impl FnMut() -> Result<Option<BgpState>>,
+) -> Result<Option<BgpState>> {
+    let until = Instant::now() + wait;
+    loop {
+        let state = read()?;
+        if state == Some(BgpState::Established) || Instant::now() >= until {
+            return Ok(state);
+        }
+        std::thread::sleep(Duration::from_millis(250));
+    }
+}
+
+pub(crate) fn bird_protocol(s: &Session) -> String {
+    let tag: String = s
+        .peer_ip
+        .chars()
+        .map(|c| if c.is_ascii_alphanumeric() { c } else { '_' })
+        .collect();
+    format!("pd_as{}_{tag}", s.asn)
+}
+
+fn bird_file(router: &Router, s: &Session) -> String {
+    let dir = if router.config_dir.is_empty() {
+        "/etc/bird/peers"
+    } else {
+        router.config_dir.as_str()
+    };
+    format!("{}/{}.conf", dir.trim_end_matches('/'), bird_protocol(s))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const RUNNING: &str = "frr version 8.4.4\n!\nrouter bgp 64496\n neighbor IX-V4 peer-group\n neighbor 192.0.2.100 remote-as 64500\n neighbor 192.0.2.100 peer-group IX-V4\n neighbor 192.0.2.100 description Example\n !\n address-family ipv4 unicast\n  neighbor 192.0.2.100 activate\n  neighbor 192.0.2.100 maximum-prefix 100\n exit-address-family\nexit\n!\n";
+
+    #[test]
+    fn frr_neighbour_lines_are_found_with_their_address_family() {
+        let lines = frr_neighbor_lines(RUNNING, "192.0.2.100");
+        assert_eq!(lines.len(), 5);
+        assert_eq!(
+            lines[3],
+            (
+                Some("address-family ipv4 unicast".into()),
+                "neighbor 192.0.2.100 activate".into()
+            )
+        );
+        assert!(
+            frr_neighbor_lines(RUNNING, "192.0.2.10").is_empty(),
+            "192.0.2.10 is not 192.0.2.100"
+        );
+    }
+
+    #[test]
+    fn frr_restore_text_removes_then_rebuilds_the_neighbour_from_the_snapshot() {
+        let undo = frr_restore_text(64496, "192.0.2.100", RUNNING, true);
+        assert!(undo.starts_with("configure terminal\nrouter bgp 64496\n no neighbor 192.0.2.100\n neighbor 192.0.2.100 remote-as 64500\n"));
+        assert!(undo.contains(" address-family ipv4 unicast\n  neighbor 192.0.2.100 activate\n  neighbor 192.0.2.100 maximum-prefix 100\n exit-address-family\n"));
+        let fresh = frr_restore_text(64496, "192.0.2.99", RUNNING, true);
+        assert_eq!(
+            fresh, "configure terminal\nrouter bgp 64496\n no neighbor 192.0.2.99\nend\n",
+            "a new neighbour is just removed"
+        );
+    }
+
+    #[test]
+    fn states_are_read_from_frr_json_and_bird_protocol_lines() {
+        assert_eq!(
+            parse_frr_state(
+                r#"{"192.0.2.100":{"bgpState":"Established"}}"#,
+                "192.0.2.100"
+            ),
+            Some(BgpState::Established)
+        );
+        assert_eq!(
+            parse_frr_state(r#"{"192.0.2.100":{"bgpState":"Active"}}"#, "192.0.2.100"),
+            Some(BgpState::Active)
+        );
+        let bird = "Name       Proto      Table      State  Since         Info\npd_as64500_192_0_2_100 BGP        ---        up     12:00:01.234  Established   \n";
+        assert_eq!(
+            parse_bird_state(bird, "pd_as64500_192_0_2_100"),
+            Some(BgpState::Established)
+        );
+        let down = "pd_as64500_192_0_2_100 BGP        ---        start  12:00:01.234  Active        Socket: Connection refused\n";
+        assert_eq!(
+            parse_bird_state(down, "pd_as64500_192_0_2_100"),
+            Some(BgpState::Active)
+        );
+    }
+
+    #[test]
+    fn shell_quoting_survives_single_quotes() {
+        assert_eq!(shell_quote("a'b"), "'a'\\''b'");
+    }
+}
