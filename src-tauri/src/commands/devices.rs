@@ -1,7 +1,11 @@
 //! Commands of `core::devices`.
 
 use super::{CmdResult, Core};
+use peerdesk_core::devices::push::{PushOutcome, PushPreview};
+use peerdesk_core::devices::ssh::HostKey;
 use peerdesk_core::devices::{NewRouter, Router, RouterChanges};
+use peerdesk_core::templating::config::{ConfigOperation, ConfigOverrides, RenderedConfig};
+use std::time::Duration;
 
 #[tauri::command(async)]
 pub fn list_routers(core: Core<'_>) -> CmdResult<Vec<Router>> {
@@ -21,4 +25,56 @@ pub fn update_router(core: Core<'_>, id: i64, changes: RouterChanges) -> CmdResu
 #[tauri::command(async)]
 pub fn delete_router(core: Core<'_>, id: i64) -> CmdResult<()> {
     Ok(core.delete_router(id)?)
+}
+
+#[tauri::command(async)]
+pub fn router_host_key(core: Core<'_>, router_id: i64) -> CmdResult<Option<HostKey>> {
+    Ok(core.router_host_key(router_id)?)
+}
+
+#[tauri::command(async)]
+pub fn probe_router_host_key(core: Core<'_>, router_id: i64) -> CmdResult<HostKey> {
+    Ok(core.probe_router_host_key(router_id)?)
+}
+
+#[tauri::command(async)]
+pub fn trust_router_host_key(
+    core: Core<'_>,
+    router_id: i64,
+    fingerprint: String,
+) -> CmdResult<HostKey> {
+    Ok(core.trust_router_host_key(router_id, &fingerprint)?)
+}
+
+#[tauri::command(async)]
+pub fn render_session_config(
+    core: Core<'_>,
+    session_id: i64,
+    operation: ConfigOperation,
+    overrides: ConfigOverrides,
+) -> CmdResult<RenderedConfig> {
+    Ok(core.render_session_config(session_id, operation, &overrides)?)
+}
+
+#[tauri::command(async)]
+pub fn preview_push(
+    core: Core<'_>,
+    session_id: i64,
+    operation: ConfigOperation,
+    overrides: ConfigOverrides,
+) -> CmdResult<PushPreview> {
+    Ok(core.preview_push(session_id, operation, &overrides)?)
+}
+
+/// Waits up to `waitSeconds` (default 60) for the session to come up.
+#[tauri::command(async)]
+pub fn push_session_config(
+    core: Core<'_>,
+    session_id: i64,
+    operation: ConfigOperation,
+    overrides: ConfigOverrides,
+    wait_seconds: Option<u64>,
+) -> CmdResult<PushOutcome> {
+    let wait = Duration::from_secs(wait_seconds.unwrap_or(60).min(600));
+    Ok(core.push_session_config(session_id, operation, &overrides, wait)?)
 }
