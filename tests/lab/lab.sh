@@ -50,6 +50,10 @@ declare -A FAR_ROUTES4=([100]=198.51.100.0/24 [101]=203.0.113.0/24)
 declare -A FAR_ROUTES6=([100]=2001:db8:100::/48 [101]=2001:db8:101::/48)
 
 FRR_DAEMONS=(zebra staticd bgpd)
+# StrictModes of the lab's sshds (yes, like a real server); `no` allows a
+# LABDIR under world-writable /tmp or /var/tmp.
+STRICT_MODES=${LAB_STRICT_MODES:-yes}
+case "$STRICT_MODES" in yes | no) ;; *) echo "lab: LAB_STRICT_MODES must be yes or no" >&2; exit 2 ;; esac
 
 t0=$(date +%s%N)
 log() { [ -n "${LAB_QUIET:-}" ] || printf 'lab: [%5d ms] %s\n' $((($(date +%s%N) - t0) / 1000000)) "$*" >&2; }
@@ -62,22 +66,16 @@ usage() {
 
 # ---------------------------------------------------------------- paths ---
 
-# resolve_labdir DIR [create]: sets LABDIR (absolute, canonical) and the
-# lab's names. Refuses paths sshd's StrictModes would reject, and paths with
-# characters that would need quoting in sshd_config, bird.conf or JSON.
+# resolve_labdir DIR: sets LABDIR (absolute, canonical) and the lab's names.
+# Refuses paths with characters that would need quoting in sshd_config,
+# bird.conf or JSON.
 resolve_labdir() {
-  local arg=$1 create=${2:-}
+  local arg=$1
   [ -n "$arg" ] || usage
   case "$arg" in /*) ;; *) arg="$PWD/$arg" ;; esac
   arg=$(realpath -m -- "$arg")
   case "$arg" in *[!A-Za-z0-9._/-]*) die "LABDIR '$arg' may contain only letters, digits and . _ / -" ;; esac
   [ "$arg" != / ] || die "LABDIR cannot be /"
-  if [ -n "$create" ] && [ ! -d "$arg" ]; then
-    # Create missing components ourselves so we know they are 0755 root.
-    local missing=() d=$arg
-    while [ ! -e "$d" ]; do missing=("$d" "${missing[@]}"); d=$(dirname "$d"); done
-    for d in "${missing[@]}"; do mkdir -m 0755 "$d"; done
-  fi
   LABDIR=$arg
   # A short hash of the path names this lab's namespaces: two labs never
   # collide, and `down` finds exactly its own.
@@ -87,18 +85,21 @@ resolve_labdir() {
 
 ns_of() { echo "$PREFIX-$1"; }
 
-# check_parents: every parent of LABDIR must be root-owned, not group/world
-# writable (StrictModes) and world-searchable (frr, bird and the lab user must
-# reach sockets and configs in LABDIR). We never chmod a directory we did not
-# create: we say what to fix instead.
+# check_parents: every existing parent of LABDIR must be root-owned, not
+# group/world-writable (StrictModes; LAB_STRICT_MODES=no lifts this) and
+# world-searchable (frr, bird and the lab user must reach sockets and configs
+# in LABDIR). We never chmod a directory we did not create: we say what to
+# fix instead. Missing parents are fine: create_labdir makes them 0755.
 check_parents() {
   local d bad=()
   d=$(dirname "$LABDIR")
   while :; do
     local uid mode
+    if [ ! -e "$d" ]; then d=$(dirname "$d"); continue; fi
+    [ -d "$d" ] || die "$d is not a directory"
     read -r uid mode < <(stat -c '%u %a' "$d")
     mode=$((8#$mode))
-    if [ "$uid" != 0 ] || [ $((mode & 8#022)) != 0 ]; then
+    if [ "$STRICT_MODES" = yes ] && { [ "$uid" != 0 ] || [ $((mode & 8#022)) != 0 ]; }; then
       bad+=("$d: must be owned by root and not group/world-writable (sshd StrictModes); it is $(stat -c '%U %A' "$d")")
     elif [ $((mode & 8#001)) = 0 ]; then
       bad+=("$d: others need search (x) permission so frr, bird and $LAB_USER reach the lab (chmod o+x $d)")
@@ -109,9 +110,18 @@ check_parents() {
   if [ ${#bad[@]} -gt 0 ]; then
     printf 'lab: error: cannot use LABDIR %s:\n' "$LABDIR" >&2
     printf '  %s\n' "${bad[@]}" >&2
-    echo "  Use a folder under a root-owned 0755 path, e.g. \$PWD/target/lab (not /tmp/x or /var/tmp/x)." >&2
+    echo "  Use a folder under a root-owned 0755 path, e.g. \$PWD/target/lab (not /tmp/x or /var/tmp/x)," >&2
+    echo "  or set LAB_STRICT_MODES=no (the lab's sshds then run with StrictModes no)." >&2
     exit 1
   fi
+}
+
+# create_labdir: make LABDIR and any missing parents, 0755 root (ours).
+create_labdir() {
+  local missing=() d=$LABDIR
+  while [ ! -e "$d" ]; do missing=("$d" "${missing[@]}"); d=$(dirname "$d"); done
+  for d in "${missing[@]}"; do mkdir -m 0755 "$d"; done
+  [ -d "$LABDIR" ] || die "$LABDIR is not a directory"
 }
 
 # ------------------------------------------------------------ processes ---
@@ -476,7 +486,7 @@ PasswordAuthentication yes
 KbdInteractiveAuthentication no
 PubkeyAuthentication yes
 AuthorizedKeysFile $LABDIR/keys/authorized_keys
-StrictModes yes
+StrictModes $STRICT_MODES
 AllowUsers $LAB_USER
 PermitRootLogin no
 PermitUserEnvironment no
@@ -522,7 +532,7 @@ start_frr() {
     unshare --uts sh -c 'hostname "$1"; shift; exec "$@"' sh "$r" \
       ip netns exec "$ns" "/usr/lib/frr/$dm" -d -P 0 -f "$d/etc/$dm.conf" \
       --vty_socket "$d/run" -i "$d/run/$dm.pid" -z "$d/run/zserv.api" \
-      --log "file:$d/log/$dm.log" >>"$d/log/start.log" 2>&1 ||
+      --log "file:$d/log/$dm.log" </dev/null >>"$d/log/start.log" 2>&1 8>&- 9>&- ||
       die "$r: $dm did not start (see $d/log/start.log, $d/log/$dm.log)"
     if [ "$dm" = zebra ]; then
       # staticd and bgpd need zebra's API socket.
@@ -544,7 +554,7 @@ start_bird() {
   # unshare --uts: `birdc show status` names the router, not the host.
   unshare --uts sh -c 'hostname "$1"; shift; exec "$@"' sh "$name" \
     ip netns exec "$ns" bird -c "$d/etc/bird.conf" -s "$d/run/bird.ctl" -P "$d/run/bird.pid" \
-    -u bird -g bird >>"$d/log/start.log" 2>&1 || die "$name: bird did not start (see $d/log/start.log)"
+    -u bird -g bird </dev/null >>"$d/log/start.log" 2>&1 8>&- 9>&- || die "$name: bird did not start (see $d/log/start.log)"
   wait_for 10 test -S "$d/run/bird.ctl" || die "$name: bird did not open $d/run/bird.ctl"
   wait_for 10 test -s "$d/run/bird.pid" || die "$name: bird wrote no pidfile"
   log "$name: BIRD up"
@@ -558,7 +568,7 @@ start_sshd() {
     /usr/sbin/sshd -t -f "$d/sshd_config" 2>>"$d/sshd.log" || die "$r: sshd_config invalid (see $d/sshd.log)"
     # Absolute path: sshd re-execs itself. It binds before daemonising, so a
     # failure to bind shows as its exit status.
-    if /usr/sbin/sshd -f "$d/sshd_config" -E "$d/sshd.log"; then
+    if /usr/sbin/sshd -f "$d/sshd_config" -E "$d/sshd.log" </dev/null >>"$d/sshd.log" 2>&1 8>&- 9>&-; then
       wait_for 5 test -s "$d/sshd.pid" || die "$r: sshd wrote no pidfile"
       echo "$port" >"$d/port"
       log "$r: sshd on 127.0.0.1:$port"
@@ -746,25 +756,29 @@ cmd_up() {
     /usr/sbin/birdc /usr/sbin/sshd /usr/bin/ssh-keygen /usr/bin/ip /usr/bin/ss /usr/bin/unshare; do
     [ -x "$b" ] || die "$b missing: install frr bird2 openssh-server openssh-client iproute2 (scripts/deps.sh)"
   done
-  resolve_labdir "$1" create
+  resolve_labdir "$1"
   check_parents
+  create_labdir
   if [ -n "$(ls -A "$LABDIR")" ] && [ ! -f "$LABDIR/$MARKER" ]; then
     die "$LABDIR is not empty and is not a lab: refusing to use it"
   fi
   # LABDIR itself is ours: make it what StrictModes and the daemons need.
   chown root:root "$LABDIR"
   chmod 0755 "$LABDIR"
+  echo "$PREFIX" >"$LABDIR/$MARKER"
+  lock_lab
   # Always: a running lab picks up a changed login shell too.
   ensure_user
   if healthy; then
     log "already up: $LABDIR/lab.json"
     return 0
   fi
-  echo "$PREFIX" >"$LABDIR/$MARKER"
   # Whatever is left of an earlier run goes first (same rules as down).
   stop_all
   delete_namespaces
   rm -f "$LABDIR/lab.json"
+  # A failed up takes down what it started, so nothing half-built lingers.
+  trap up_failed EXIT
 
   make_keys
   local r
@@ -774,7 +788,7 @@ cmd_up() {
   build_network
 
   # Routers come up in parallel: each job either finishes or dies with a
-  # message; any failure fails `up` (and leaves things for `down`).
+  # message; any failure fails `up` (and up_failed cleans up).
   local jobs=() j failed=0
   for r in "${FRR_ROUTERS[@]}"; do start_frr "$r" & jobs+=($!); done
   for r in "${BIRD_ROUTERS[@]}"; do start_bird "$r" "$(ns_of "$r")" & jobs+=($!); done
@@ -792,12 +806,34 @@ cmd_up() {
     start_sshd "$r" "$platform" "$port" "${ports[@]}" & jobs+=($!)
   done
   for j in "${jobs[@]}"; do wait "$j" || failed=1; done
-  [ $failed = 0 ] || die "lab did not come up; run: $0 down $LABDIR"
+  [ $failed = 0 ] || die "lab did not come up"
 
   write_known_hosts
   write_lab_json
   healthy || { healthy report >&2; die "lab is not healthy after up"; }
+  trap - EXIT
   log "up: $LABDIR/lab.json"
+}
+
+up_failed() {
+  local rc=$?
+  [ $rc != 0 ] || return 0
+  if [ -n "${LAB_KEEP_FAILED:-}" ]; then
+    echo "lab: up failed; LAB_KEEP_FAILED is set, so it stays as it is (logs in $LABDIR/*/log); run: $0 down $LABDIR" >&2
+  else
+    echo "lab: up failed; stopping what it started (LAB_KEEP_FAILED=1 keeps it for debugging; logs in $LABDIR/*/log)" >&2
+    stop_all
+    delete_namespaces
+  fi
+  exit $rc
+}
+
+# lock_lab: one up/down at a time per lab. The lock is fd 8 of this process;
+# every daemon is started with fds 8 and 9 closed, or it would hold the lock
+# (and the user lock) for as long as it runs.
+lock_lab() {
+  exec 8>"$LABDIR/.lock"
+  flock -w 60 8 || die "another lab.sh holds $LABDIR/.lock"
 }
 
 cmd_down() {
@@ -813,6 +849,7 @@ cmd_down() {
     log "no lab in $LABDIR"
     return 0
   fi
+  lock_lab
   stop_all
   delete_namespaces
   rm -f "$LABDIR/lab.json"
