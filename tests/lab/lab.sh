@@ -636,7 +636,7 @@ EOF
     for r in "${SSH_ROUTERS[@]}"; do
       local host=${HOST[$r]} platform=frr
       [[ " ${BIRD_ROUTERS[*]} " == *" $r "* ]] && platform=bird2
-      [ $first = 1 ] || printf ',\n'
+      [ $first = 1 ] || printf '    },\n'
       first=0
       cat <<EOF
     {
@@ -657,7 +657,7 @@ EOF
 EOF
       if [ "$platform" = frr ]; then
         local pre='[]'
-        [ "$r" = r2 ] && pre='[{"address": "192.0.2.100", "remote_asn": 64500, "peer_group": "IX-V4", "description": "AS64500 lab far end"}]'
+        [ "$r" = r2 ] && pre='[{"address": "192.0.2.100", "remote_asn": 64500, "peer_group": "IX-V4", "description": "AS64500 lab far end", "remote_as_in_running_config": false}]'
         cat <<EOF
       "vty_socket_dir": "$LABDIR/$r/run",
       "config_dir": "$LABDIR/$r/etc",
@@ -666,7 +666,6 @@ EOF
       "peer_groups": {"ipv4": "IX-V4", "ipv6": "IX-V6"},
       "policies": {"import": "PEER-IN", "export": "PEER-OUT"},
       "preconfigured_neighbors": $pre
-    }
 EOF
       else
         cat <<EOF
@@ -680,18 +679,18 @@ EOF
       "template": "IX_PEERS",
       "policies": {"import": "PEER_IN", "export": "PEER_OUT"},
       "preconfigured_neighbors": []
-    }
 EOF
       fi
     done
     cat <<EOF
+    }
   ],
   "far_ends": [
 EOF
     first=1
     for f in "${FAR_ENDS[@]}"; do
       o=${HOST[$f]}
-      [ $first = 1 ] || printf ',\n'
+      [ $first = 1 ] || printf '    },\n'
       first=0
       local ann='[]'
       [ -n "${FAR_ROUTES4[$o]:-}" ] && ann="[\"${FAR_ROUTES4[$o]}\", \"${FAR_ROUTES6[$o]}\"]"
@@ -706,10 +705,9 @@ EOF
       "bird_socket": "$LABDIR/$f/run/bird.ctl",
       "birdc": ["/usr/sbin/birdc", "-s", "$LABDIR/$f/run/bird.ctl"],
       "protocols": {$(for r in "${SSH_ROUTERS[@]}"; do printf '"%s": {"ipv4": "%s_v4", "ipv6": "%s_v6"}' "$r" "$r" "$r"; [ "$r" = "${SSH_ROUTERS[-1]}" ] || printf ', '; done)}
-    }
 EOF
     done
-    printf '\n  ]\n}\n'
+    printf '    }\n  ]\n}\n'
   } >"$LABDIR/lab.json.new"
   chmod 0644 "$LABDIR/lab.json.new"
   mv -f "$LABDIR/lab.json.new" "$LABDIR/lab.json"
@@ -780,7 +778,10 @@ cmd_up() {
   # A failed up takes down what it started, so nothing half-built lingers.
   trap up_failed EXIT
 
-  make_keys
+  # Key generation (RSA mostly) is the slowest step of a first up: it runs
+  # while the network and the routing daemons come up; only sshd needs it.
+  make_keys &
+  local keys_job=$!
   local r
   for r in "${FRR_ROUTERS[@]}"; do write_frr_config "$r"; done
   for r in "${BIRD_ROUTERS[@]}"; do write_bird_router_config "$r"; done
@@ -793,6 +794,7 @@ cmd_up() {
   for r in "${FRR_ROUTERS[@]}"; do start_frr "$r" & jobs+=($!); done
   for r in "${BIRD_ROUTERS[@]}"; do start_bird "$r" "$(ns_of "$r")" & jobs+=($!); done
   for r in "${FAR_ENDS[@]}"; do start_bird "$r" "$(ns_of "$r")" & jobs+=($!); done
+  wait "$keys_job" || die "making keys failed"
   local ports=() port platform
   for r in "${SSH_ROUTERS[@]}"; do
     # Keep the previous port when it is still free: known_hosts stays valid.
