@@ -13,7 +13,10 @@
 # iproute2 (scripts/deps.sh). LABDIR must be on a path where every parent is
 # root-owned and not group/world-writable (sshd StrictModes checks the whole
 # path of the AuthorizedKeysFile we keep inside LABDIR), e.g.
-# $PWD/target/lab: so neither /tmp/x nor /var/tmp/x.
+# $PWD/target/lab: so neither /tmp/x nor /var/tmp/x, unless
+# LAB_STRICT_MODES=no. Other knobs: LAB_QUIET=1 (no progress lines),
+# LAB_KEEP_FAILED=1 (a failed up leaves everything for debugging),
+# PEERDESK_LAB_USER (default pdlab).
 #
 # Safety rules this script keeps: it signals only PIDs read from its own
 # pidfiles inside LABDIR (and only when /proc/PID/cmdline still names LABDIR),
@@ -22,6 +25,9 @@
 # stored password under /var/lib/peerdesk-lab, the login shell under
 # /usr/local/lib/peerdesk-lab, and /run/sshd (sshd's privilege-separation dir).
 set -euo pipefail
+# Files and folders here are read by frr, bird and the lab user: a caller's
+# umask 077 must not make them private.
+umask 022
 
 LAB_USER=${PEERDESK_LAB_USER:-pdlab}
 SHARED_DIR=/var/lib/peerdesk-lab          # lab user's home + its password
@@ -135,13 +141,18 @@ proc_alive() {
   [ "${stat%% *}" != Z ]
 }
 
-# ours PID: the process still names this lab on its command line, so a PID
-# reused by an unrelated process after a crash is never signalled.
+# ours PID DIR: the process still names DIR (its router's folder in this
+# lab) on its command line, so a PID reused by an unrelated process after a
+# crash is never signalled.
 ours() {
   local cmdline
   cmdline=$(tr '\0' ' ' <"/proc/$1/cmdline" 2>/dev/null) || return 1
-  [[ "$cmdline" == *"$LABDIR/"* ]]
+  [[ "$cmdline" == *"$2/"* ]]
 }
+
+# member_dir PIDFILE: LABDIR/<member> (pidfiles live in <member>/run or
+# <member>/ssh).
+member_dir() { dirname "$(dirname "$1")"; }
 
 pidfile_pid() {
   local pid
@@ -165,28 +176,30 @@ all_pidfiles() {
 # stop_all: SIGTERM every live PID from our pidfiles, wait until each is gone
 # or a zombie, SIGKILL (same PIDs only) what ignores SIGTERM for 5 s.
 stop_all() {
-  local f pid pids=()
+  local f pid pids=() dirs=()
   while read -r f; do
     pid=$(pidfile_pid "$f") || { rm -f "$f"; continue; }
-    if proc_alive "$pid" && ours "$pid"; then
+    if proc_alive "$pid" && ours "$pid" "$(member_dir "$f")"; then
       kill -TERM "$pid" 2>/dev/null || true
       pids+=("$pid")
+      dirs+=("$(member_dir "$f")")
     fi
     rm -f "$f"
   done < <(all_pidfiles)
   [ ${#pids[@]} -gt 0 ] || return 0
-  local i left
+  local i j left
   for i in $(seq 1 250); do
     left=()
-    for pid in "${pids[@]}"; do proc_alive "$pid" && left+=("$pid"); done
+    for j in "${!pids[@]}"; do proc_alive "${pids[$j]}" && left+=("$j"); done
     [ ${#left[@]} -eq 0 ] && break
     sleep 0.02
   done
-  if [ ${#left[@]} -gt 0 ]; then
-    echo "lab: warning: PIDs ${left[*]} ignored SIGTERM for 5 s; sending SIGKILL" >&2
-    kill -KILL "${left[@]}" 2>/dev/null || true
-    sleep 0.2
-  fi
+  for j in "${left[@]}"; do
+    pid=${pids[$j]}
+    proc_alive "$pid" && ours "$pid" "${dirs[$j]}" || continue
+    echo "lab: warning: PID $pid ignored SIGTERM for 5 s; sending SIGKILL" >&2
+    kill -KILL "$pid" 2>/dev/null || true
+  done
   log "stopped ${#pids[@]} processes"
 }
 
@@ -722,7 +735,7 @@ healthy() {
   say() { [ -z "$report" ] || echo "$@"; }
   [ -f "$LABDIR/$MARKER" ] || { say "no lab in $LABDIR"; return 1; }
   while read -r f; do
-    if pid=$(pidfile_pid "$f") && proc_alive "$pid" && ours "$pid"; then
+    if pid=$(pidfile_pid "$f") && proc_alive "$pid" && ours "$pid" "$(member_dir "$f")"; then
       say "up    ${f#"$LABDIR"/} pid $pid"
     else
       say "DOWN  ${f#"$LABDIR"/}"
@@ -842,6 +855,9 @@ cmd_down() {
   [ "$(id -u)" = 0 ] || die "needs root"
   resolve_labdir "$1"
   if [ ! -d "$LABDIR" ]; then
+    # No pidfiles, so no process to stop; namespaces named from this path
+    # are still ours to delete (delete_namespaces names any process left).
+    delete_namespaces
     log "nothing at $LABDIR"
     return 0
   fi
