@@ -473,9 +473,9 @@ impl crate::Peerdesk {
         let refused = frr_error(&applied);
         let present = !frr_neighbor_lines(&after, &s.peer_ip).is_empty();
         let intended = match op {
-            ConfigOperation::Add => after
-                .lines()
-                .any(|l| l.trim() == format!("neighbor {} remote-as {}", s.peer_ip, s.asn)),
+            // A member of a peer group with `remote-as external` shows only its
+            // peer-group line; the state read afterwards proves the AS.
+            ConfigOperation::Add => present,
             ConfigOperation::Remove => !present,
             ConfigOperation::Shutdown => after
                 .lines()

@@ -1,0 +1,461 @@
+//! Pushing configuration to real routers: FRR and BIRD 2 in network namespaces
+//! behind real sshd on 127.0.0.1 (tests/lab/lab.sh), with far-end BGP speakers
+//! so sessions really reach Established. Needs root (namespaces); CI runs as
+//! root. Elsewhere the test says why it did not run, unless
+//! PEERDESK_REQUIRE_LAB=1 makes that a failure.
+
+mod common;
+
+use common::*;
+use peerdesk_core::devices::{AuthMethod, NewRouter, Platform, RouterChanges};
+use peerdesk_core::peering::{BgpState, ConfigState, NewPeerGroup, SessionType};
+use peerdesk_core::templating::config::{ConfigOperation, ConfigOverrides};
+use peerdesk_core::values::AddressFamily;
+use peerdesk_core::ErrorKind;
+use serde_json::Value;
+use std::path::PathBuf;
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+struct Lab {
+    dir: PathBuf,
+    json: Value,
+}
+
+impl Lab {
+    fn up() -> Option<Lab> {
+        let root = Command::new("id")
+            .arg("-u")
+            .output()
+            .map(|o| String::from_utf8_lossy(&o.stdout).trim() == "0")
+            .unwrap_or(false);
+        if !root {
+            assert!(
+                std::env::var_os("PEERDESK_REQUIRE_LAB").is_none(),
+                "the router lab needs root"
+            );
+            eprintln!("router lab skipped: it needs root for network namespaces (CI runs as root)");
+            return None;
+        }
+        let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+            .join(format!("../target/lab-test-{}", std::process::id()));
+        let script = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../tests/lab/lab.sh");
+        let t = Instant::now();
+        let ok = Command::new("bash")
+            .arg(&script)
+            .arg("up")
+            .arg(&dir)
+            .status()
+            .expect("bash runs lab.sh")
+            .success();
+        assert!(ok, "the lab came up");
+        eprintln!("lab up in {} ms", t.elapsed().as_millis());
+        let json =
+            serde_json::from_str(&std::fs::read_to_string(dir.join("lab.json")).unwrap()).unwrap();
+        Some(Lab { dir, json })
+    }
+
+    fn router(&self, name: &str) -> &Value {
+        self.json["routers"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|r| r["name"] == name)
+            .unwrap()
+    }
+
+    fn password(&self) -> String {
+        std::fs::read_to_string(self.json["ssh"]["password_file"].as_str().unwrap())
+            .unwrap()
+            .trim()
+            .to_string()
+    }
+
+    fn vtysh(&self, router: &str, cmd: &str) -> String {
+        let r = self.router(router);
+        let mut args: Vec<String> = r["vtysh"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|v| v.as_str().unwrap().to_string())
+            .collect();
+        args.push("-c".into());
+        args.push(cmd.into());
+        let out = Command::new(&args[0]).args(&args[1..]).output().unwrap();
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    }
+}
+
+impl Drop for Lab {
+    fn drop(&mut self) {
+        let script = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../tests/lab/lab.sh");
+        let down = Command::new("bash")
+            .arg(&script)
+            .arg("down")
+            .arg(&self.dir)
+            .status();
+        // Keep the folder when `down` failed: its pidfiles are how the lab is stopped by hand.
+        if matches!(down, Ok(s) if s.success()) {
+            let _ = std::fs::remove_dir_all(&self.dir);
+        } else {
+            eprintln!(
+                "lab down failed: stop it with tests/lab/lab.sh down {}",
+                self.dir.display()
+            );
+        }
+    }
+}
+
+fn add_lab_router(
+    f: &Fixture,
+    lab: &Lab,
+    name: &str,
+    ix: &peerdesk_core::peering::Exchange,
+) -> peerdesk_core::devices::Router {
+    let r = lab.router(name);
+    let bird = r["platform"] == "bird2";
+    f.core
+        .add_router(&NewRouter {
+            name: name.into(),
+            mgmt_address: "127.0.0.1".into(),
+            ssh_port: r["ssh_port"].as_i64().unwrap(),
+            platform: if bird { Platform::Bird2 } else { Platform::Frr },
+            username: r["user"].as_str().unwrap().into(),
+            auth_method: AuthMethod::Password,
+            password: Some(lab.password()),
+            ssh_key_path: None,
+            local_asn: "64496".into(),
+            notes: String::new(),
+            control_command: bird.then(|| {
+                r["birdc"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .map(|v| v.as_str().unwrap())
+                    .collect::<Vec<_>>()
+                    .join(" ")
+            }),
+            config_dir: bird.then(|| r["peers_dir"].as_str().unwrap().to_string()),
+            attachments: vec![attach(
+                ix,
+                r["ipv4"].as_str().unwrap(),
+                r["ipv6"].as_str().unwrap(),
+            )],
+            new_peer_group: Some(NewPeerGroup {
+                router_id: None,
+                name: if bird {
+                    "IX_PEERS".into()
+                } else {
+                    "IX-V4".into()
+                },
+                exchange_id: Some(ix.id),
+                family: AddressFamily::Ipv4,
+                import_policy: if bird {
+                    "PEER_IN".into()
+                } else {
+                    "PEER-IN".into()
+                },
+                export_policy: if bird {
+                    "PEER_OUT".into()
+                } else {
+                    "PEER-OUT".into()
+                },
+                max_prefix: Some(1000),
+                session_type: SessionType::Peer,
+            }),
+        })
+        .unwrap()
+}
+
+fn trust(f: &Fixture, lab: &Lab, router_id: i64, name: &str) {
+    let key = f.core.probe_router_host_key(router_id).unwrap();
+    let known: Vec<String> = lab.router(name)["host_keys"]
+        .as_object()
+        .expect("host keys by type")
+        .values()
+        .map(|k| k["fingerprint"].as_str().unwrap_or("").to_string())
+        .collect();
+    assert!(
+        known.contains(&key.fingerprint),
+        "the key the router shows is one of the lab's: {key:?} in {known:?}"
+    );
+    f.core
+        .trust_router_host_key(router_id, &key.fingerprint)
+        .unwrap();
+}
+
+#[test]
+fn configuration_reaches_real_frr_and_bird_routers_safely() {
+    let Some(lab) = Lab::up() else { return };
+    let f = core();
+    let ix = exchange(&f.core, "Lab IX", "192.0.2.0/24", "2001:db8:1::/64");
+    let r1 = add_lab_router(&f, &lab, "r1", &ix);
+    let b1 = add_lab_router(&f, &lab, "b1", &ix);
+    let groups = f.core.list_peer_groups().unwrap();
+    let group_of = |rid: i64| groups.iter().find(|g| g.router_id == rid).unwrap().id;
+    let session = |router_id: i64, asn: &str, ip: &str| {
+        f.core
+            .add_session(&peerdesk_core::peering::NewSession {
+                session_type: SessionType::Peer,
+                exchange_id: Some(ix.id),
+                router_id,
+                asn: asn.into(),
+                peer_name: format!("Lab far end AS{asn}"),
+                as_set: String::new(),
+                peer_ipv4: Some(ip.into()),
+                peer_group_v4: Some(group_of(router_id)),
+                peer_ipv6: None,
+                peer_group_v6: None,
+                md5_password: None,
+                notes: String::new(),
+            })
+            .unwrap()
+            .remove(0)
+    };
+    let s1 = session(r1.id, "64500", "192.0.2.100");
+
+    // First contact: the host key is not trusted yet, and nothing is pushed.
+    let e = f
+        .core
+        .push_session_config(
+            s1.id,
+            ConfigOperation::Add,
+            &ConfigOverrides::default(),
+            Duration::from_secs(1),
+        )
+        .unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::HostKeyUnknown, "{e}");
+    assert_eq!(
+        f.core.get_session(s1.id).unwrap().config_state,
+        ConfigState::NotConfigured
+    );
+    trust(&f, &lab, r1.id, "r1");
+    trust(&f, &lab, b1.id, "b1");
+
+    // 1 click config on FRR: the neighbour is on the router and Established.
+    let t = Instant::now();
+    let out = f
+        .core
+        .push_session_config(
+            s1.id,
+            ConfigOperation::Add,
+            &ConfigOverrides::default(),
+            Duration::from_secs(30),
+        )
+        .unwrap();
+    eprintln!(
+        "FRR push to Established: {} ms\n{}",
+        t.elapsed().as_millis(),
+        out.log.join("\n")
+    );
+    assert_eq!(
+        out.bgp_state,
+        Some(BgpState::Established),
+        "{}",
+        out.message
+    );
+    assert_eq!(out.session.config_state, ConfigState::Configured);
+    assert!(lab
+        .vtysh("r1", "show running-config")
+        .contains("neighbor 192.0.2.100 peer-group IX-V4"));
+
+    // A change the router refuses leaves its configuration byte for byte as before.
+    let before = lab.vtysh("r1", "show running-config");
+    let bad_group = f
+        .core
+        .add_peer_group(&NewPeerGroup {
+            router_id: Some(r1.id),
+            name: "NOT-ON-ROUTER".into(),
+            exchange_id: None,
+            family: AddressFamily::Ipv4,
+            import_policy: String::new(),
+            export_policy: String::new(),
+            max_prefix: None,
+            session_type: SessionType::Peer,
+        })
+        .unwrap();
+    let mut s_bad = session(r1.id, "64501", "192.0.2.101");
+    f.core
+        .update_session(
+            s_bad.id,
+            &peerdesk_core::peering::SessionChanges {
+                session_type: SessionType::Peer,
+                peer_group_id: Some(bad_group.id),
+                peer_ip: "192.0.2.101".into(),
+                admin_state: peerdesk_core::peering::AdminState::Up,
+                md5_password: None,
+                clear_md5: false,
+                notes: String::new(),
+            },
+        )
+        .unwrap();
+    let e = f
+        .core
+        .push_session_config(
+            s_bad.id,
+            ConfigOperation::Add,
+            &ConfigOverrides::default(),
+            Duration::from_secs(1),
+        )
+        .unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::Rejected, "{e}");
+    assert!(
+        e.to_string().to_lowercase().contains("peer-group") || e.to_string().contains('%'),
+        "the router's own message: {e}"
+    );
+    assert_eq!(
+        lab.vtysh("r1", "show running-config"),
+        before,
+        "running-config byte for byte as before"
+    );
+    s_bad = f.core.get_session(s_bad.id).unwrap();
+    assert_eq!(s_bad.config_state, ConfigState::Failed);
+
+    // BIRD: a per-peer file, checked, applied with a timeout, confirmed, Established.
+    let sb = session(b1.id, "64500", "192.0.2.100");
+    let t = Instant::now();
+    let out = f
+        .core
+        .push_session_config(
+            sb.id,
+            ConfigOperation::Add,
+            &ConfigOverrides::default(),
+            Duration::from_secs(30),
+        )
+        .unwrap();
+    eprintln!(
+        "BIRD push to Established: {} ms\n{}",
+        t.elapsed().as_millis(),
+        out.log.join("\n")
+    );
+    assert_eq!(
+        out.bgp_state,
+        Some(BgpState::Established),
+        "{}",
+        out.message
+    );
+    let peers_dir = PathBuf::from(lab.router("b1")["peers_dir"].as_str().unwrap());
+    assert!(std::fs::read_dir(&peers_dir).unwrap().any(|e| e
+        .unwrap()
+        .file_name()
+        .to_string_lossy()
+        .starts_with("pd_as64500_")));
+
+    // Admin Down / Up on FRR.
+    f.core
+        .push_session_config(
+            s1.id,
+            ConfigOperation::Shutdown,
+            &ConfigOverrides::default(),
+            Duration::from_secs(1),
+        )
+        .unwrap();
+    assert!(lab
+        .vtysh("r1", "show running-config")
+        .contains("neighbor 192.0.2.100 shutdown"));
+    f.core
+        .push_session_config(
+            s1.id,
+            ConfigOperation::Enable,
+            &ConfigOverrides::default(),
+            Duration::from_secs(30),
+        )
+        .unwrap();
+    assert!(!lab
+        .vtysh("r1", "show running-config")
+        .contains("neighbor 192.0.2.100 shutdown"));
+
+    // Removing takes it off the router.
+    f.core
+        .push_session_config(
+            s1.id,
+            ConfigOperation::Remove,
+            &ConfigOverrides::default(),
+            Duration::from_secs(1),
+        )
+        .unwrap();
+    assert!(!lab
+        .vtysh("r1", "show running-config")
+        .contains("neighbor 192.0.2.100 "));
+    f.core
+        .push_session_config(
+            sb.id,
+            ConfigOperation::Remove,
+            &ConfigOverrides::default(),
+            Duration::from_secs(1),
+        )
+        .unwrap();
+    assert!(!std::fs::read_dir(&peers_dir).unwrap().any(|e| e
+        .unwrap()
+        .file_name()
+        .to_string_lossy()
+        .starts_with("pd_as64500_")));
+
+    // Wrong password, changed host key, unreachable: each its own kind, nothing marked configured.
+    let mut changes = RouterChanges {
+        name: "r1".into(),
+        mgmt_address: "127.0.0.1".into(),
+        ssh_port: lab.router("r1")["ssh_port"].as_i64().unwrap(),
+        platform: Platform::Frr,
+        username: lab.router("r1")["user"].as_str().unwrap().into(),
+        auth_method: AuthMethod::Password,
+        password: Some("wrong-password".into()),
+        clear_credential: false,
+        ssh_key_path: None,
+        local_asn: "64496".into(),
+        notes: String::new(),
+        control_command: None,
+        config_dir: None,
+        attachments: vec![attach(&ix, "192.0.2.1", "2001:db8:1::1")],
+    };
+    f.core.update_router(r1.id, &changes).unwrap();
+    let e = f
+        .core
+        .push_session_config(
+            s1.id,
+            ConfigOperation::Add,
+            &ConfigOverrides::default(),
+            Duration::from_secs(1),
+        )
+        .unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::AuthFailed, "{e}");
+    changes.password = Some(lab.password());
+    changes.ssh_port = lab.router("r2")["ssh_port"].as_i64().unwrap();
+    f.core.update_router(r1.id, &changes).unwrap();
+    let e = f
+        .core
+        .push_session_config(
+            s1.id,
+            ConfigOperation::Add,
+            &ConfigOverrides::default(),
+            Duration::from_secs(1),
+        )
+        .unwrap_err();
+    assert_eq!(
+        e.kind(),
+        ErrorKind::HostKeyMismatch,
+        "another router's key is refused: {e}"
+    );
+    let closed = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    changes.ssh_port = i64::from(closed);
+    f.core.update_router(r1.id, &changes).unwrap();
+    let e = f
+        .core
+        .push_session_config(
+            s1.id,
+            ConfigOperation::Add,
+            &ConfigOverrides::default(),
+            Duration::from_secs(1),
+        )
+        .unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::Unreachable, "{e}");
+    assert_ne!(
+        f.core.get_session(s1.id).unwrap().config_state,
+        ConfigState::Configured,
+        "nothing is marked configured that is not"
+    );
+}
