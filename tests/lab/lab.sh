@@ -146,7 +146,7 @@ proc_alive() {
 # crash is never signalled.
 ours() {
   local cmdline
-  cmdline=$(tr '\0' ' ' <"/proc/$1/cmdline" 2>/dev/null) || return 1
+  cmdline=$(tr '\0' ' ' 2>/dev/null <"/proc/$1/cmdline") || return 1
   [[ "$cmdline" == *"$2/"* ]]
 }
 

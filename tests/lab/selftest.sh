@@ -258,9 +258,9 @@ check "far end AS64500 sees r1_v4 and b1_v6 Established" \
 no_trace() {
   local left=() p cmd state port
   for p in /proc/[0-9]*; do
-    cmd=$(tr '\0' ' ' <"$p/cmdline" 2>/dev/null) || continue
+    cmd=$(tr '\0' ' ' 2>/dev/null <"$p/cmdline") || continue
     [[ "$cmd" == *"$LAB/"* ]] || continue
-    state=$(cat "$p/stat" 2>/dev/null) || continue
+    state=$(cat 2>/dev/null "$p/stat") || continue
     state=${state##*) }
     [ "${state%% *}" = Z ] && continue # exited; init reaps it late here
     left+=("${p#/proc/}:${cmd:0:60}")
