@@ -341,6 +341,24 @@ fn configuration_reaches_real_frr_and_bird_routers_safely() {
         .to_string_lossy()
         .starts_with("pd_as64500_")));
 
+    // Update Session States: one connection per router reads every session.
+    let r = f.core.refresh_session_states(r1.id).unwrap();
+    assert_eq!(
+        (r.updated, r.established),
+        (1, 1),
+        "{r:?}: 192.0.2.100 is Established, 192.0.2.101 was never pushed"
+    );
+    assert_eq!(
+        f.core.get_session(s1.id).unwrap().bgp_state,
+        Some(BgpState::Established)
+    );
+    let per_ix = f.core.refresh_exchange_states(ix.id).unwrap();
+    assert_eq!(per_ix.len(), 2, "r1 and b1");
+    assert_eq!(
+        f.core.get_session(sb.id).unwrap().bgp_state,
+        Some(BgpState::Established)
+    );
+
     // Admin Down / Up on FRR.
     f.core
         .push_session_config(

@@ -90,6 +90,8 @@ pub fn handlers<R: tauri::Runtime>(
         devices::render_session_config,
         devices::preview_push,
         devices::push_session_config,
+        devices::refresh_session_states,
+        devices::refresh_exchange_states,
         peering::list_exchanges,
         peering::add_exchange,
         peering::update_exchange,

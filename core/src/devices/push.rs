@@ -704,3 +704,123 @@ mod tests {
         assert_eq!(shell_quote("a'b"), "'a'\\''b'");
     }
 }
+
+/// What one state refresh read from a router.
+#[derive(Debug, Clone, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct RefreshSummary {
+    pub router_name: String,
+    /// Sessions whose state was read.
+    pub updated: u32,
+    /// Sessions the router does not have.
+    pub missing: u32,
+    pub established: u32,
+}
+
+/// FRR `show bgp summary json`: peer address → state, in both families.
+fn frr_summary_states(json: &str) -> std::collections::HashMap<String, BgpState> {
+    let mut out = std::collections::HashMap::new();
+    let Ok(v) = serde_json::from_str::<serde_json::Value>(json) else {
+        return out;
+    };
+    let Some(families) = v.as_object() else {
+        return out;
+    };
+    for fam in families.values() {
+        if let Some(peers) = fam.get("peers").and_then(|p| p.as_object()) {
+            for (ip, p) in peers {
+                if let Some(state) = p
+                    .get("state")
+                    .and_then(|s| s.as_str())
+                    .and_then(bgp_state_from)
+                {
+                    out.insert(ip.clone(), state);
+                }
+            }
+        }
+    }
+    out
+}
+
+impl crate::Peerdesk {
+    /// Reads the BGP state of every session on a router in one connection and
+    /// stores it with the time it was read (Update Session States / Refresh).
+    pub fn refresh_session_states(&self, router_id: i64) -> Result<RefreshSummary> {
+        let router = self.router(router_id)?;
+        let sessions = self.list_sessions(&crate::peering::SessionFilter {
+            router_id: Some(router_id),
+            ..Default::default()
+        })?;
+        let ssh = self.login(&router)?;
+        let cli = Cli {
+            ssh: &ssh,
+            control: &router.control_command,
+            platform: router.platform,
+        };
+        let states: std::collections::HashMap<String, BgpState> = match router.platform {
+            Platform::Bird2 => {
+                let out = cli.run("show protocols")?.stdout;
+                sessions
+                    .iter()
+                    .filter_map(|s| {
+                        parse_bird_state(&out, &bird_protocol(s)).map(|st| (s.peer_ip.clone(), st))
+                    })
+                    .collect()
+            }
+            Platform::Frr => frr_summary_states(&cli.run("show bgp summary json")?.stdout),
+            other => {
+                return Err(Error::invalid(
+                    "platform",
+                    format!(
+                        "reading states from {} routers is not available yet",
+                        other.as_str()
+                    ),
+                ))
+            }
+        };
+        let now = self.now();
+        let (mut updated, mut missing, mut established) = (0, 0, 0);
+        let mut conn = self.db()?;
+        let tx = conn.transaction()?;
+        for s in &sessions {
+            match states.get(&s.peer_ip) {
+                Some(st) => {
+                    updated += 1;
+                    if *st == BgpState::Established {
+                        established += 1;
+                    }
+                    crate::peering::set_states(&tx, s.id, s.config_state, Some(*st), Some(&now))?;
+                }
+                None => {
+                    missing += 1;
+                    crate::peering::set_states(&tx, s.id, s.config_state, None, Some(&now))?;
+                }
+            }
+        }
+        tx.commit()?;
+        Ok(RefreshSummary {
+            router_name: router.name,
+            updated,
+            missing,
+            established,
+        })
+    }
+
+    /// Refreshes every router with sessions at an exchange; one summary per router.
+    pub fn refresh_exchange_states(&self, exchange_id: i64) -> Result<Vec<RefreshSummary>> {
+        let mut router_ids: Vec<i64> = self
+            .list_sessions(&crate::peering::SessionFilter {
+                exchange_id: Some(exchange_id),
+                ..Default::default()
+            })?
+            .into_iter()
+            .map(|s| s.router_id)
+            .collect();
+        router_ids.sort_unstable();
+        router_ids.dedup();
+        router_ids
+            .into_iter()
+            .map(|id| self.refresh_session_states(id))
+            .collect()
+    }
+}

@@ -107,8 +107,15 @@ fn handshake(target: &SshTarget, pinned_type: Option<&str>) -> Result<(Session, 
     if let Some(t) = pinned_type {
         // Ask for the trusted key's type only: a server that also has another
         // type must not look like a changed key.
+        // An RSA key is offered under its SHA-2 signature names by current
+        // OpenSSH; `ssh-rsa` alone would be refused.
+        let methods = if t == "ssh-rsa" {
+            "rsa-sha2-512,rsa-sha2-256,ssh-rsa"
+        } else {
+            t
+        };
         session
-            .method_pref(MethodType::HostKey, t)
+            .method_pref(MethodType::HostKey, methods)
             .map_err(|e| Error::Internal(e.to_string()))?;
     }
     session

@@ -1,7 +1,7 @@
 //! Commands of `core::devices`.
 
 use super::{CmdResult, Core};
-use peerdesk_core::devices::push::{PushOutcome, PushPreview};
+use peerdesk_core::devices::push::{PushOutcome, PushPreview, RefreshSummary};
 use peerdesk_core::devices::ssh::HostKey;
 use peerdesk_core::devices::{NewRouter, Router, RouterChanges};
 use peerdesk_core::templating::config::{ConfigOperation, ConfigOverrides, RenderedConfig};
@@ -77,4 +77,14 @@ pub fn push_session_config(
 ) -> CmdResult<PushOutcome> {
     let wait = Duration::from_secs(wait_seconds.unwrap_or(60).min(600));
     Ok(core.push_session_config(session_id, operation, &overrides, wait)?)
+}
+
+#[tauri::command(async)]
+pub fn refresh_session_states(core: Core<'_>, router_id: i64) -> CmdResult<RefreshSummary> {
+    Ok(core.refresh_session_states(router_id)?)
+}
+
+#[tauri::command(async)]
+pub fn refresh_exchange_states(core: Core<'_>, exchange_id: i64) -> CmdResult<Vec<RefreshSummary>> {
+    Ok(core.refresh_exchange_states(exchange_id)?)
 }
