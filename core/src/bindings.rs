@@ -32,7 +32,8 @@ pub fn export_bindings(dir: &Path) -> Result<(), ExportError> {
         SmtpSettings, SmtpSettingsChanges, SmtpSecurity, MessageKind, MessageState, EmailDraft,
         StoredMessage, SendOutcome, HistoryEntry, PeerRow, PeerFilter, PeerStatus, PeerAction,
         TemplateInfo, Template, TemplateRevision, config::ConfigOperation, config::ConfigOverrides,
-        config::RenderedConfig, push::PushOutcome, push::PushPreview, push::RefreshSummary, ssh::HostKey,
+        config::RenderedConfig, import::DiscoveredNeighbor, import::ImportCandidate, import::ImportPreview,
+        import::ImportResult, push::PushOutcome, push::PushPreview, push::RefreshSummary, ssh::HostKey,
     )
 }
 

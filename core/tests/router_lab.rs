@@ -409,6 +409,68 @@ fn configuration_reaches_real_frr_and_bird_routers_safely() {
         .to_string_lossy()
         .starts_with("pd_as64500_")));
 
+    // Import Sessions from r2 (a neighbour configured on the router only) and b1.
+    let r2 = add_lab_router(&f, &lab, "r2", &ix);
+    trust(&f, &lab, r2.id, "r2");
+    let preview = f.core.scan_router_sessions(r2.id).unwrap();
+    let far = preview
+        .candidates
+        .iter()
+        .find(|c| c.neighbor.peer_ip == "192.0.2.100")
+        .expect("r2's neighbour is found");
+    assert_eq!(
+        far.neighbor.remote_asn,
+        Some(64500),
+        "the AS comes from the live neighbour table"
+    );
+    assert_eq!(
+        far.exchange_id,
+        Some(ix.id),
+        "matched to the exchange by its LAN"
+    );
+    assert!(!far.already_imported);
+    let ips: Vec<String> = preview
+        .candidates
+        .iter()
+        .map(|c| c.neighbor.peer_ip.clone())
+        .collect();
+    let first = f.core.import_sessions(r2.id, &ips).unwrap();
+    assert_eq!(
+        first.added as usize,
+        preview.candidates.len(),
+        "every configured neighbour is imported"
+    );
+    let again = f.core.import_sessions(r2.id, &ips).unwrap();
+    assert_eq!(
+        (again.added, again.skipped as usize),
+        (0, preview.candidates.len()),
+        "a second import adds nothing"
+    );
+    let imported = f
+        .core
+        .list_sessions(&peerdesk_core::peering::SessionFilter {
+            router_id: Some(r2.id),
+            ..Default::default()
+        })
+        .unwrap();
+    assert_eq!(imported[0].config_state, ConfigState::Configured);
+    assert_eq!(imported[0].bgp_state, Some(BgpState::Established));
+    f.core
+        .push_session_config(
+            sb.id,
+            ConfigOperation::Add,
+            &ConfigOverrides::default(),
+            Duration::from_secs(1),
+        )
+        .unwrap();
+    let b1_found = f.core.scan_router_sessions(b1.id).unwrap();
+    assert!(b1_found
+        .candidates
+        .iter()
+        .any(|c| c.neighbor.peer_ip == "192.0.2.100"
+            && c.neighbor.remote_asn == Some(64500)
+            && c.already_imported));
+
     // Wrong password, changed host key, unreachable: each its own kind, nothing marked configured.
     let mut changes = RouterChanges {
         name: "r1".into(),

@@ -92,6 +92,8 @@ pub fn handlers<R: tauri::Runtime>(
         devices::push_session_config,
         devices::refresh_session_states,
         devices::refresh_exchange_states,
+        devices::scan_router_sessions,
+        devices::import_sessions,
         peering::list_exchanges,
         peering::add_exchange,
         peering::update_exchange,

@@ -51,16 +51,16 @@ fn shell_quote(s: &str) -> String {
     format!("'{}'", s.replace('\'', "'\\''"))
 }
 
-struct Cli<'a> {
-    ssh: &'a RouterSession,
-    control: &'a str,
-    platform: Platform,
+pub(crate) struct Cli<'a> {
+    pub(crate) ssh: &'a RouterSession,
+    pub(crate) control: &'a str,
+    pub(crate) platform: Platform,
 }
 
 impl Cli<'_> {
     /// Runs router CLI text: straight to the login shell when it is the CLI,
     /// else through the router's control command.
-    fn run(&self, text: &str) -> Result<Output> {
+    pub(crate) fn run(&self, text: &str) -> Result<Output> {
         if self.control.is_empty() {
             return self.ssh.exec(text);
         }
@@ -148,7 +148,7 @@ fn parse_frr_state(json: &str, ip: &str) -> Option<BgpState> {
     bgp_state_from(state)
 }
 
-fn bgp_state_from(s: &str) -> Option<BgpState> {
+pub(crate) fn bgp_state_from(s: &str) -> Option<BgpState> {
     Some(match s.to_ascii_lowercase().as_str() {
         "idle" => BgpState::Idle,
         "connect" => BgpState::Connect,
@@ -227,7 +227,7 @@ impl crate::Peerdesk {
         Ok(key)
     }
 
-    fn router(&self, id: i64) -> Result<Router> {
+    pub(crate) fn router(&self, id: i64) -> Result<Router> {
         super::store::get_router(&*self.db()?, id)
     }
 
@@ -241,7 +241,7 @@ impl crate::Peerdesk {
         })
     }
 
-    fn login(&self, router: &Router) -> Result<RouterSession> {
+    pub(crate) fn login(&self, router: &Router) -> Result<RouterSession> {
         let secret = match &router.credential_ref {
             Some(key) => self.secrets().get(key)?,
             None => None,

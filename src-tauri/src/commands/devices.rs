@@ -1,6 +1,7 @@
 //! Commands of `core::devices`.
 
 use super::{CmdResult, Core};
+use peerdesk_core::devices::import::{ImportPreview, ImportResult};
 use peerdesk_core::devices::push::{PushOutcome, PushPreview, RefreshSummary};
 use peerdesk_core::devices::ssh::HostKey;
 use peerdesk_core::devices::{NewRouter, Router, RouterChanges};
@@ -87,4 +88,18 @@ pub fn refresh_session_states(core: Core<'_>, router_id: i64) -> CmdResult<Refre
 #[tauri::command(async)]
 pub fn refresh_exchange_states(core: Core<'_>, exchange_id: i64) -> CmdResult<Vec<RefreshSummary>> {
     Ok(core.refresh_exchange_states(exchange_id)?)
+}
+
+#[tauri::command(async)]
+pub fn scan_router_sessions(core: Core<'_>, router_id: i64) -> CmdResult<ImportPreview> {
+    Ok(core.scan_router_sessions(router_id)?)
+}
+
+#[tauri::command(async)]
+pub fn import_sessions(
+    core: Core<'_>,
+    router_id: i64,
+    peer_ips: Vec<String>,
+) -> CmdResult<ImportResult> {
+    Ok(core.import_sessions(router_id, &peer_ips)?)
 }
