@@ -89,10 +89,11 @@ pub fn parse_frr_running_config(text: &str) -> Result<Vec<DiscoveredNeighbor>> {
     Ok(found)
 }
 
+/// A neighbour's remote AS and state as the router reports them now.
+pub type LiveNeighbor = (Option<u32>, Option<BgpState>);
+
 /// FRR `show bgp neighbors json`: address → (remote AS, state).
-pub fn parse_frr_neighbors_json(
-    json: &str,
-) -> Result<HashMap<String, (Option<u32>, Option<BgpState>)>> {
+pub fn parse_frr_neighbors_json(json: &str) -> Result<HashMap<String, LiveNeighbor>> {
     let v: serde_json::Value = serde_json::from_str(json)
         .map_err(|_| garbage("neighbour list (show bgp neighbors json)"))?;
     let obj = v.as_object().ok_or_else(|| garbage("neighbour list"))?;
