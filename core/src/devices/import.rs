@@ -50,6 +50,8 @@ pub fn parse_frr_running_config(text: &str) -> Result<Vec<DiscoveredNeighbor>> {
         return Err(garbage("running configuration (no `router bgp` section)"));
     }
     let mut found: Vec<DiscoveredNeighbor> = Vec::new();
+    // Position of each address in `found`: one lookup per line, not a scan.
+    let mut index: HashMap<IpAddr, usize> = HashMap::new();
     let mut in_bgp = false;
     for line in text.lines() {
         if line.starts_with("router bgp ") {
@@ -69,13 +71,10 @@ pub fn parse_frr_running_config(text: &str) -> Result<Vec<DiscoveredNeighbor>> {
         let Some(Ok(ip)) = words.next().map(str::parse::<IpAddr>) else {
             continue;
         };
-        let idx = match found.iter().position(|n| n.peer_ip == ip.to_string()) {
-            Some(i) => i,
-            None => {
-                found.push(DiscoveredNeighbor::new(ip));
-                found.len() - 1
-            }
-        };
+        let idx = *index.entry(ip).or_insert_with(|| {
+            found.push(DiscoveredNeighbor::new(ip));
+            found.len() - 1
+        });
         let n = &mut found[idx];
         let rest: Vec<&str> = words.collect();
         match rest.as_slice() {

@@ -113,16 +113,36 @@ pub fn default_template(name: &str) -> Option<&'static str> {
 
 /// Renders `source` with `ctx`; errors name the template and the line.
 pub fn render<C: Serialize>(name: &str, source: &str, ctx: &C) -> Result<String> {
-    let mut env = minijinja::Environment::new();
-    env.set_undefined_behavior(minijinja::UndefinedBehavior::Strict);
-    env.set_trim_blocks(true);
-    env.set_lstrip_blocks(true);
-    env.set_keep_trailing_newline(true);
-    env.add_template(name, source)
-        .map_err(|e| Error::invalid("template", format!("template {name}: {e}")))?;
-    env.get_template(name)
-        .and_then(|t| t.render(ctx))
-        .map_err(|e| Error::invalid("template", format!("template {name}: {e}")))
+    Renderer::new(name, source)?.render(ctx)
+}
+
+/// A template compiled once and rendered many times (a batch of sessions).
+pub struct Renderer {
+    env: minijinja::Environment<'static>,
+    name: String,
+}
+
+impl Renderer {
+    pub fn new(name: &str, source: &str) -> Result<Self> {
+        let mut env = minijinja::Environment::new();
+        env.set_undefined_behavior(minijinja::UndefinedBehavior::Strict);
+        env.set_trim_blocks(true);
+        env.set_lstrip_blocks(true);
+        env.set_keep_trailing_newline(true);
+        env.add_template_owned(name.to_string(), source.to_string())
+            .map_err(|e| Error::invalid("template", format!("template {name}: {e}")))?;
+        Ok(Renderer {
+            env,
+            name: name.to_string(),
+        })
+    }
+
+    pub fn render<C: Serialize>(&self, ctx: &C) -> Result<String> {
+        self.env
+            .get_template(&self.name)
+            .and_then(|t| t.render(ctx))
+            .map_err(|e| Error::invalid("template", format!("template {}: {e}", self.name)))
+    }
 }
 
 /// Splits a rendered email template into its subject line and body.
