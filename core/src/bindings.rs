@@ -33,7 +33,7 @@ pub fn export_bindings(dir: &Path) -> Result<(), ExportError> {
         StoredMessage, SendOutcome, HistoryEntry, PeerRow, PeerFilter, PeerStatus, PeerAction,
         TemplateInfo, Template, TemplateRevision, config::ConfigOperation, config::ConfigOverrides,
         config::RenderedConfig, import::DiscoveredNeighbor, import::ImportCandidate, import::ImportPreview,
-        import::ImportResult, push::PushOutcome, push::PushPreview, push::RefreshSummary, ssh::HostKey,
+        import::ImportResult, push::BatchOutcome, push::PushOutcome, push::PushPreview, push::RefreshSummary, ssh::HostKey,
     )
 }
 

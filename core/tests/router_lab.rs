@@ -311,6 +311,35 @@ fn configuration_reaches_real_frr_and_bird_routers_safely() {
     s_bad = f.core.get_session(s_bad.id).unwrap();
     assert_eq!(s_bad.config_state, ConfigState::Failed);
 
+    // A batch with one refused session restores the router exactly, all of it.
+    let s_ok = session(r1.id, "64502", "192.0.2.102");
+    let e = f
+        .core
+        .push_batch(
+            r1.id,
+            &[s_ok.id, s_bad.id],
+            ConfigOperation::Add,
+            Duration::ZERO,
+        )
+        .unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::Rejected, "{e}");
+    assert!(e.to_string().contains("restored exactly"), "{e}");
+    assert_eq!(
+        lab.vtysh("r1", "show running-config"),
+        before,
+        "the good half of the batch was taken back too"
+    );
+    let done = f
+        .core
+        .push_batch(
+            r1.id,
+            &[s_ok.id],
+            ConfigOperation::Add,
+            Duration::from_secs(20),
+        )
+        .unwrap();
+    assert_eq!((done.sessions, done.established), (1, 1), "{done:?}");
+
     // BIRD: a per-peer file, checked, applied with a timeout, confirmed, Established.
     let sb = session(b1.id, "64500", "192.0.2.100");
     let t = Instant::now();
@@ -344,9 +373,9 @@ fn configuration_reaches_real_frr_and_bird_routers_safely() {
     // Update Session States: one connection per router reads every session.
     let r = f.core.refresh_session_states(r1.id).unwrap();
     assert_eq!(
-        (r.updated, r.established),
-        (1, 1),
-        "{r:?}: 192.0.2.100 is Established, 192.0.2.101 was never pushed"
+        (r.updated, r.missing, r.established),
+        (2, 1, 2),
+        "{r:?}: .100 and .102 are Established, .101 was refused and is not on the router"
     );
     assert_eq!(
         f.core.get_session(s1.id).unwrap().bgp_state,

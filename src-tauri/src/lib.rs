@@ -94,6 +94,7 @@ pub fn handlers<R: tauri::Runtime>(
         devices::refresh_exchange_states,
         devices::scan_router_sessions,
         devices::import_sessions,
+        devices::push_batch,
         peering::list_exchanges,
         peering::add_exchange,
         peering::update_exchange,

@@ -824,3 +824,215 @@ impl crate::Peerdesk {
             .collect()
     }
 }
+
+/// What a batch push did.
+#[derive(Debug, Clone, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct BatchOutcome {
+    pub router_name: String,
+    pub sessions: u32,
+    pub established: u32,
+    pub message: String,
+    pub log: Vec<String>,
+}
+
+impl crate::Peerdesk {
+    /// Pushes several sessions of one FRR router in one connection and one
+    /// configuration step: all of them are applied and verified, or the
+    /// router is restored exactly and every one is marked failed.
+    pub fn push_batch(
+        &self,
+        router_id: i64,
+        session_ids: &[i64],
+        op: ConfigOperation,
+        wait: Duration,
+    ) -> Result<BatchOutcome> {
+        let router = self.router(router_id)?;
+        if router.platform != Platform::Frr {
+            return Err(Error::invalid(
+                "platform",
+                "batch pushes are for FRR routers; push BIRD sessions one by one",
+            ));
+        }
+        let sessions: Vec<Session> = session_ids
+            .iter()
+            .map(|id| self.get_session(*id))
+            .collect::<Result<_>>()?;
+        if let Some(other) = sessions.iter().find(|s| s.router_id != router_id) {
+            return Err(Error::invalid(
+                "sessionIds",
+                format!("session {} is on another router", other.id),
+            ));
+        }
+        let started = Instant::now();
+        let mut log = Vec::new();
+        let stamp = |log: &mut Vec<String>, m: String| {
+            log.push(format!("{:>6} ms  {m}", started.elapsed().as_millis()))
+        };
+        let mut text = String::new();
+        for s in &sessions {
+            let r = self.render_session_config(s.id, op, &ConfigOverrides::default())?;
+            let md5 = match &s.md5_ref {
+                Some(k) => self.secrets().get(k)?.map(|m| m.expose().to_string()),
+                None => None,
+            };
+            text.push_str(&match md5 {
+                Some(m) => r.text.replace("KEYRING-MD5", &m),
+                None => r.text,
+            });
+        }
+        stamp(
+            &mut log,
+            format!(
+                "rendered {} sessions ({} lines)",
+                sessions.len(),
+                text.lines().count()
+            ),
+        );
+        let ssh = self.login(&router)?;
+        let cli = Cli {
+            ssh: &ssh,
+            control: &router.control_command,
+            platform: router.platform,
+        };
+        let before = cli.run("show running-config")?.stdout;
+        // An SSH exec request carries at most ~32 KiB: send the batch in chunks
+        // of whole sessions on the same connection, stopping at the first refusal.
+        let mut refused = None;
+        let mut chunk = String::new();
+        let pieces: Vec<&str> = text.split_inclusive("\nrouter bgp ").collect();
+        for (i, piece) in pieces.iter().enumerate() {
+            chunk.push_str(piece);
+            if chunk.len() > 16 * 1024 || i + 1 == pieces.len() {
+                // Split points leave "router bgp " at the end of a piece: carry it over.
+                let carry = if i + 1 < pieces.len() {
+                    chunk.strip_suffix("router bgp ").map(|c| c.len())
+                } else {
+                    None
+                };
+                let (send, rest) = match carry {
+                    Some(n) => (chunk[..n].to_string(), "router bgp ".to_string()),
+                    None => (std::mem::take(&mut chunk), String::new()),
+                };
+                let applied = cli.run(&format!("configure terminal\n{send}end\n"))?;
+                chunk = rest;
+                if let Some(e) = frr_error(&applied) {
+                    refused = Some(e);
+                    break;
+                }
+            }
+        }
+        let after = cli.run("show running-config")?.stdout;
+        let missing: Vec<&Session> = sessions
+            .iter()
+            .filter(|s| {
+                let present = !frr_neighbor_lines(&after, &s.peer_ip).is_empty();
+                present == (op == ConfigOperation::Remove)
+            })
+            .collect();
+        let now = self.now();
+        if refused.is_some() || !missing.is_empty() {
+            let why = refused.unwrap_or_else(|| {
+                format!("{} session(s) do not show on the router", missing.len())
+            });
+            for s in &sessions {
+                let present = !frr_neighbor_lines(&after, &s.peer_ip).is_empty();
+                if frr_neighbor_lines(&after, &s.peer_ip) != frr_neighbor_lines(&before, &s.peer_ip)
+                {
+                    cli.run(&frr_restore_text(
+                        router.local_asn,
+                        &s.peer_ip,
+                        &before,
+                        present,
+                    ))?;
+                }
+            }
+            let restored = cli.run("show running-config")?.stdout == before;
+            let conn = self.db()?;
+            for s in &sessions {
+                crate::peering::set_states(
+                    &conn,
+                    s.id,
+                    ConfigState::Failed,
+                    s.bgp_state,
+                    Some(&now),
+                )?;
+            }
+            return Err(Error::Rejected(if restored {
+                format!(
+                    "the router refused the batch: {why}; its configuration was restored exactly"
+                )
+            } else {
+                format!("the router refused the batch: {why}; the restore was not exact, check {} by hand", router.name)
+            }));
+        }
+        stamp(
+            &mut log,
+            format!(
+                "applied and verified {} sessions in one step",
+                sessions.len()
+            ),
+        );
+        cli.run("write memory")?;
+        let mut states = std::collections::HashMap::new();
+        if op != ConfigOperation::Remove {
+            let until = Instant::now() + wait;
+            loop {
+                states = frr_summary_states(&cli.run("show bgp summary json")?.stdout);
+                let up = sessions
+                    .iter()
+                    .filter(|s| states.get(&s.peer_ip) == Some(&BgpState::Established))
+                    .count();
+                if up == sessions.len() || Instant::now() >= until {
+                    break;
+                }
+                std::thread::sleep(Duration::from_millis(250));
+            }
+        }
+        let mut established = 0;
+        {
+            let mut conn = self.db()?;
+            let tx = conn.transaction()?;
+            for s in &sessions {
+                let st = states.get(&s.peer_ip).copied();
+                established += u32::from(st == Some(BgpState::Established));
+                let cs = if op == ConfigOperation::Remove {
+                    ConfigState::NotConfigured
+                } else {
+                    ConfigState::Configured
+                };
+                crate::peering::set_states(&tx, s.id, cs, st, Some(&now))?;
+            }
+            audit::record(
+                &tx,
+                &now,
+                "router",
+                Some(router_id),
+                AuditAction::Update,
+                &format!(
+                    "{} {} sessions on {} in one push",
+                    op.as_str(),
+                    sessions.len(),
+                    router.name
+                ),
+                None::<&()>,
+                Some(&session_ids),
+            )?;
+            tx.commit()?;
+        }
+        stamp(
+            &mut log,
+            format!("{established} of {} Established", sessions.len()),
+        );
+        Ok(BatchOutcome {
+            router_name: router.name,
+            sessions: sessions.len() as u32,
+            established,
+            message: format!(
+                "{} sessions configured; {established} Established",
+                sessions.len()
+            ),
+            log,
+        })
+    }
+}

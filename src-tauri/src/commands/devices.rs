@@ -2,7 +2,7 @@
 
 use super::{CmdResult, Core};
 use peerdesk_core::devices::import::{ImportPreview, ImportResult};
-use peerdesk_core::devices::push::{PushOutcome, PushPreview, RefreshSummary};
+use peerdesk_core::devices::push::{BatchOutcome, PushOutcome, PushPreview, RefreshSummary};
 use peerdesk_core::devices::ssh::HostKey;
 use peerdesk_core::devices::{NewRouter, Router, RouterChanges};
 use peerdesk_core::templating::config::{ConfigOperation, ConfigOverrides, RenderedConfig};
@@ -102,4 +102,17 @@ pub fn import_sessions(
     peer_ips: Vec<String>,
 ) -> CmdResult<ImportResult> {
     Ok(core.import_sessions(router_id, &peer_ips)?)
+}
+
+/// Several sessions of one FRR router in one connection and one step.
+#[tauri::command(async)]
+pub fn push_batch(
+    core: Core<'_>,
+    router_id: i64,
+    session_ids: Vec<i64>,
+    operation: ConfigOperation,
+    wait_seconds: Option<u64>,
+) -> CmdResult<BatchOutcome> {
+    let wait = Duration::from_secs(wait_seconds.unwrap_or(60).min(600));
+    Ok(core.push_batch(router_id, &session_ids, operation, wait)?)
 }
