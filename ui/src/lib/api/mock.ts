@@ -1012,3 +1012,154 @@ Object.assign(handlers, {
     return mockRender(String(a!.body), Number(a!.asn));
   },
 });
+
+// ---- router configuration (host keys, render, preview, push, states) -----
+// A toy router per Router: trust-on-first-use host keys, a few lines of
+// FRR/BIRD-looking text (core renders the real thing from its templates), a
+// push that takes a moment and is refused when a one-time description
+// contains "reject", and state reads that find every configured session.
+
+const trustedKeys = new Map<number, { keyType: string; fingerprint: string }>();
+const presentedKey = (routerId: number) => ({
+  keyType: 'ssh-ed25519',
+  fingerprint: `SHA256:${btoa(`peerdesk-mock-router-${routerId}-host-key`).replace(/=+$/, '')}`,
+});
+
+function mockSession(sessionId: unknown): Session {
+  return sessions.find((s) => s.id === sessionId) ?? fail('notFound', `session ${String(sessionId)} does not exist`);
+}
+
+function mockRouterOf(s: Session): Router {
+  return routers.find((r) => r.id === s.routerId) ?? fail('notFound', `router ${s.routerId} does not exist`);
+}
+
+function mockConnect(r: Router) {
+  const key = presentedKey(r.id);
+  const trusted = trustedKeys.get(r.id);
+  if (!trusted) fail('hostKeyUnknown', `the router's ${key.keyType} host key ${key.fingerprint} is not trusted yet: compare it with the router and trust it to connect`);
+  if (trusted.fingerprint !== key.fingerprint) fail('hostKeyMismatch', `the router's ${key.keyType} host key changed: it is now ${key.fingerprint}, the trusted one is ${trusted.fingerprint}; connection refused until you accept the new key`);
+}
+
+type MockOverrides = { description?: string; maxPrefix?: number; importPolicy?: string; exportPolicy?: string };
+
+function mockConfig(s: Session, op: string, o: MockOverrides) {
+  const r = mockRouterOf(s);
+  if (o.maxPrefix !== undefined && !(Number.isInteger(o.maxPrefix) && o.maxPrefix > 0)) fail('invalid', 'a positive number', 'maxPrefix');
+  const maxPrefix = o.maxPrefix ?? (s.ipVersion === 4 ? 100 : 20);
+  const descr = o.description ?? `AS${s.asn} ${s.networkName}`;
+  const imp = o.importPolicy ?? `PEER-AS${s.asn}-IN`;
+  const exp = o.exportPolicy ?? 'OWN-PREFIXES-OUT';
+  let text: string;
+  if (r.platform === 'bird2') {
+    const name = `peer_as${s.asn}_${s.peerIp.replace(/[.:]/g, '_')}`;
+    text =
+      op === 'remove'
+        ? `# remove ${r.configDir || '/etc/bird/peers'}/${name}.conf\n`
+        : `protocol bgp ${name} {\n  description "${descr}";\n  ${op === 'shutdown' ? 'disabled yes' : 'disabled no'};\n  local as ${r.localAsn};\n  neighbor ${s.peerIp} as ${s.asn};\n${s.md5Ref ? '  password "KEYRING-MD5";\n' : ''}  ipv${s.ipVersion} { import limit ${maxPrefix} action restart; import filter ${imp}; export filter ${exp}; };\n}\n`;
+  } else {
+    const n = `neighbor ${s.peerIp}`;
+    const body =
+      op === 'remove'
+        ? [`no ${n}`]
+        : op === 'shutdown'
+          ? [`${n} shutdown`]
+          : op === 'enable'
+            ? [`no ${n} shutdown`]
+            : [
+                `${n} remote-as ${s.asn}`,
+                `${n} description ${descr}`,
+                ...(s.md5Ref ? [`${n} password KEYRING-MD5`] : []),
+                `address-family ipv${s.ipVersion} unicast`,
+                ` ${n} activate`,
+                ` ${n} maximum-prefix ${maxPrefix}`,
+                ` ${n} route-map ${imp} in`,
+                ` ${n} route-map ${exp} out`,
+                'exit-address-family',
+              ];
+    text = ['configure terminal', `router bgp ${r.localAsn}`, ...body, 'end', ''].join('\n');
+  }
+  return {
+    platform: r.platform,
+    operation: op,
+    template: `config/${r.platform}/${op}`,
+    text,
+    maxPrefixSource: o.maxPrefix !== undefined ? 'one-time override' : 'default',
+  };
+}
+
+function mockRefresh(r: Router, list: Session[]) {
+  mockConnect(r);
+  const at = now();
+  let established = 0;
+  let missing = 0;
+  for (const s of list) {
+    const configured = s.configState === 'configured';
+    const bgpState: BgpState | null = configured ? (s.adminState === 'up' ? 'established' : 'idle') : null;
+    if (bgpState === 'established') established++;
+    if (!configured) missing++;
+    Object.assign(s, { bgpState, bgpRefreshedAt: at });
+  }
+  return { routerName: r.name, updated: list.length - missing, missing, established };
+}
+
+Object.assign(handlers, {
+  router_host_key: (a: Args) => trustedKeys.get(Number(a!.routerId)) ?? null,
+  probe_router_host_key: (a: Args) => presentedKey(Number(a!.routerId)),
+  trust_router_host_key: (a: Args) => {
+    const routerId = Number(a!.routerId);
+    const key = presentedKey(routerId);
+    if (key.fingerprint !== a!.fingerprint) fail('hostKeyMismatch', `the router's ${key.keyType} host key changed: it is now ${key.fingerprint}, the trusted one is ${String(a!.fingerprint)}`);
+    trustedKeys.set(routerId, key);
+    return key;
+  },
+  render_session_config: (a: Args) => mockConfig(mockSession(a!.sessionId), String(a!.operation), a!.overrides as MockOverrides),
+  preview_push: (a: Args) => {
+    const s = mockSession(a!.sessionId);
+    const r = mockRouterOf(s);
+    mockConnect(r);
+    const config = mockConfig(s, String(a!.operation), a!.overrides as MockOverrides);
+    const current = s.configState === 'configured' ? mockConfig(s, 'add', {}).text.replace('KEYRING-MD5', '********') : '';
+    return { routerName: r.name, platform: r.platform, current, proposed: config.text.replace('KEYRING-MD5', '********') };
+  },
+  push_session_config: async (a: Args) => {
+    const s = mockSession(a!.sessionId);
+    const r = mockRouterOf(s);
+    const op = String(a!.operation);
+    const o = a!.overrides as MockOverrides;
+    mockConnect(r);
+    const sent = mockConfig(s, op, o).text.replace('KEYRING-MD5', '********');
+    await new Promise((done) => setTimeout(done, 1500));
+    const log = [`    12 ms  connected to ${r.mgmtAddress}:${r.sshPort} as ${r.username}`, '    80 ms  read the running configuration', '   140 ms  applied'];
+    if (o.description?.toLowerCase().includes('reject')) {
+      Object.assign(s, { configState: 'failed', updatedAt: now() });
+      fail('rejected', `${r.name} refused the change: % Unknown command: description ${o.description}\nthe previous configuration was restored`);
+    }
+    const bgpState: BgpState | null = op === 'remove' ? null : op === 'shutdown' ? 'idle' : 'established';
+    Object.assign(s, {
+      configState: op === 'remove' ? 'not_configured' : 'configured',
+      bgpState,
+      bgpRefreshedAt: now(),
+      updatedAt: now(),
+    });
+    log.push('   900 ms  verified', ...(bgpState === 'established' ? ['  1480 ms  session Established'] : []));
+    record('session', s.id, 'update', `${op} ${s.peerIp} on ${r.name}`);
+    return {
+      session: s,
+      sent,
+      rolledBack: false,
+      bgpState,
+      message: bgpState === 'established' ? 'configured; the session is Established' : `${op} done`,
+      log,
+    };
+  },
+  refresh_session_states: (a: Args) => {
+    const r = routers.find((x) => x.id === a!.routerId) ?? fail('notFound', `router ${String(a!.routerId)} does not exist`);
+    return mockRefresh(r, sessions.filter((s) => s.routerId === r.id));
+  },
+  refresh_exchange_states: (a: Args) => {
+    const here = sessions.filter((s) => s.exchangeId === a!.exchangeId);
+    return routers
+      .filter((r) => here.some((s) => s.routerId === r.id))
+      .map((r) => mockRefresh(r, here.filter((s) => s.routerId === r.id)));
+  },
+});
