@@ -1,6 +1,7 @@
 // The session wrench declares Email NOC, Email Policy and Email Technical
 // (ids email-noc, email-policy, email-technical), each asking for its kind of
-// email for the row's session.
+// email for the row's session, and the router-configuration actions, each
+// opening the push dialog for its operation.
 import { describe, expect, it, vi } from 'vitest';
 import type { Session } from '$lib/bindings/Session';
 import { sessionActions } from './sessionActions';
@@ -38,6 +39,34 @@ describe('sessionActions', () => {
 
   it('keeps Delete last in the menu', () => {
     const { actions } = setup();
-    expect(actions.map((a) => a.id)).toEqual(['edit', 'network-detail', 'email-noc', 'email-policy', 'email-technical', 'delete']);
+    expect(actions.map((a) => a.id)).toEqual([
+      'edit',
+      'network-detail',
+      'one-click-config',
+      'config-manager',
+      'admin-down',
+      'admin-up',
+      'remove-from-router',
+      'email-noc',
+      'email-policy',
+      'email-technical',
+      'delete',
+    ]);
+  });
+
+  it('opens the push dialog with the operation of each router action; only Config Manager is editable', async () => {
+    const configure = vi.fn();
+    const actions = sessionActions({ edit: vi.fn(), remove: vi.fn(), networkDetail: vi.fn(), email: vi.fn(), configure });
+    const ids = ['one-click-config', 'config-manager', 'admin-down', 'admin-up', 'remove-from-router'];
+    const chosen = actions.filter((a) => ids.includes(a.id));
+    expect(chosen.map((a) => a.label)).toEqual(['1 click config', 'Config Manager', 'Admin down', 'Admin up', 'Remove from router']);
+    for (const a of chosen) await a.run(session);
+    expect(configure.mock.calls).toEqual([
+      [session, 'add', false],
+      [session, 'add', true],
+      [session, 'shutdown', false],
+      [session, 'enable', false],
+      [session, 'remove', false],
+    ]);
   });
 });
