@@ -130,7 +130,10 @@ fn a_stored_session_renders_with_its_peer_group_defaults_and_one_time_overrides(
         !r.text.contains("Real-Md5-Secret"),
         "a render never reads the keyring"
     );
-    assert!(r.text.contains("password KEYRING-MD5"));
+    assert!(
+        r.text.contains("password ********"),
+        "the MD5 password shows masked"
+    );
 
     let over = ConfigOverrides {
         max_prefix: Some(5000),

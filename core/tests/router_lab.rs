@@ -400,6 +400,11 @@ fn configuration_reaches_real_frr_and_bird_routers_safely() {
     assert!(lab
         .vtysh("r1", "show running-config")
         .contains("neighbor 192.0.2.100 shutdown"));
+    assert_eq!(
+        f.core.get_session(s1.id).unwrap().admin_state,
+        peerdesk_core::peering::AdminState::Down,
+        "Admin Down is recorded once the router has it"
+    );
     f.core
         .push_session_config(
             s1.id,

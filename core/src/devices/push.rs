@@ -11,7 +11,7 @@ use super::ssh::{HostKey, Output, RouterSession, SshAuth, SshTarget};
 use super::{AuthMethod, Platform, Router};
 use crate::audit::{self, AuditAction};
 use crate::error::{Error, Result};
-use crate::peering::{BgpState, ConfigState, Session};
+use crate::peering::{AdminState, BgpState, ConfigState, Session};
 use crate::templating::config::{ConfigOperation, ConfigOverrides};
 use serde::Serialize;
 use std::time::{Duration, Instant};
@@ -273,7 +273,7 @@ impl crate::Peerdesk {
     ) -> Result<PushPreview> {
         let s = self.get_session(session_id)?;
         let router = self.router(s.router_id)?;
-        let rendered = self.render_session_config(session_id, op, overrides)?;
+        let rendered = self.render_with_md5_placeholder(session_id, op, overrides)?;
         let ssh = self.login(&router)?;
         let cli = Cli {
             ssh: &ssh,
@@ -297,7 +297,9 @@ impl crate::Peerdesk {
             router_name: router.name,
             platform: router.platform,
             current,
-            proposed: rendered.text.replace("KEYRING-MD5", MASK),
+            proposed: rendered
+                .text
+                .replace(crate::templating::config::MD5_PLACEHOLDER, MASK),
         })
     }
 
@@ -323,16 +325,20 @@ impl crate::Peerdesk {
                 ),
             ));
         }
-        let rendered = self.render_session_config(session_id, op, overrides)?;
+        let rendered = self.render_with_md5_placeholder(session_id, op, overrides)?;
         let md5 = match &s.md5_ref {
             Some(k) => self.secrets().get(k)?.map(|m| m.expose().to_string()),
             None => None,
         };
         let text = match &md5 {
-            Some(m) => rendered.text.replace("KEYRING-MD5", m),
+            Some(m) => rendered
+                .text
+                .replace(crate::templating::config::MD5_PLACEHOLDER, m),
             None => rendered.text.clone(),
         };
-        let masked = rendered.text.replace("KEYRING-MD5", MASK);
+        let masked = rendered
+            .text
+            .replace(crate::templating::config::MD5_PLACEHOLDER, MASK);
         let started = Instant::now();
         let mut log = Vec::new();
         let mut note = |log: &mut Vec<String>, m: String| {
@@ -403,6 +409,18 @@ impl crate::Peerdesk {
             let mut conn = self.db()?;
             let tx = conn.transaction()?;
             crate::peering::set_states(&tx, session_id, config_state, bgp_state, Some(&now))?;
+            // Admin Down / Up change what the session is, once the router has it.
+            if err.is_none() {
+                match op {
+                    ConfigOperation::Shutdown => {
+                        crate::peering::set_admin_state(&tx, session_id, AdminState::Down)?
+                    }
+                    ConfigOperation::Enable => {
+                        crate::peering::set_admin_state(&tx, session_id, AdminState::Up)?
+                    }
+                    _ => {}
+                }
+            }
             let after = crate::peering::get_session_in(&tx, session_id)?;
             audit::record(
                 &tx,
@@ -540,7 +558,7 @@ impl crate::Peerdesk {
                 let mut ctx_text = text.to_string();
                 if matches!(op, ConfigOperation::Shutdown | ConfigOperation::Enable) {
                     // Runtime switch plus the file, so a reload keeps it.
-                    let rendered = self.render_session_config(
+                    let rendered = self.render_with_md5_placeholder(
                         s.id,
                         ConfigOperation::Add,
                         &ConfigOverrides::default(),
@@ -871,13 +889,15 @@ impl crate::Peerdesk {
         };
         let mut text = String::new();
         for s in &sessions {
-            let r = self.render_session_config(s.id, op, &ConfigOverrides::default())?;
+            let r = self.render_with_md5_placeholder(s.id, op, &ConfigOverrides::default())?;
             let md5 = match &s.md5_ref {
                 Some(k) => self.secrets().get(k)?.map(|m| m.expose().to_string()),
                 None => None,
             };
             text.push_str(&match md5 {
-                Some(m) => r.text.replace("KEYRING-MD5", &m),
+                Some(m) => r
+                    .text
+                    .replace(crate::templating::config::MD5_PLACEHOLDER, &m),
                 None => r.text,
             });
         }

@@ -21,7 +21,7 @@ pub use demo::{seed_large, LargeSeed};
 pub use inventory::{ImportSummary, Inventory, InventoryCounts};
 pub(crate) use store::{
     get_exchange, get_session as get_session_in, insert_peer_group_in,
-    network_by_asn as network_id_by_asn, set_session_states as set_states,
+    network_by_asn as network_id_by_asn, set_admin_state, set_session_states as set_states,
 };
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]

@@ -713,3 +713,11 @@ pub(super) fn delete_session(conn: &Connection, id: i64) -> Result<()> {
     conn.execute("DELETE FROM sessions WHERE id = ?1", [id])?;
     Ok(())
 }
+
+pub(crate) fn set_admin_state(conn: &Connection, id: i64, state: AdminState) -> Result<()> {
+    conn.execute(
+        "UPDATE sessions SET admin_state = ?2 WHERE id = ?1",
+        params![id, state],
+    )?;
+    Ok(())
+}

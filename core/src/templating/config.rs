@@ -192,6 +192,9 @@ pub fn render_config(name: &str, source: &str, input: &SessionConfigInput) -> Re
     Ok(text)
 }
 
+/// Where a rendered configuration holds the MD5 password until a push fills it in.
+pub(crate) const MD5_PLACEHOLDER: &str = "KEYRING-MD5";
+
 /// One-time changes for a single render (Config Manager); never saved.
 #[derive(Debug, Clone, Default, Deserialize, TS)]
 #[serde(rename_all = "camelCase", default)]
@@ -220,9 +223,22 @@ pub struct RenderedConfig {
 impl crate::Peerdesk {
     /// Renders a session's configuration for its router's platform with the
     /// defaults (peer group, max-prefix from the network, PeeringDB or the peer
-    /// group) and any one-time overrides. The MD5 password shows as a
-    /// placeholder: the real one is read from the keyring only when pushing.
+    /// group) and any one-time overrides. An MD5 password shows as `********`:
+    /// the real one is read from the keyring only when pushing.
     pub fn render_session_config(
+        &self,
+        session_id: i64,
+        op: ConfigOperation,
+        overrides: &ConfigOverrides,
+    ) -> Result<RenderedConfig> {
+        let mut r = self.render_with_md5_placeholder(session_id, op, overrides)?;
+        r.text = r.text.replace(MD5_PLACEHOLDER, "********");
+        Ok(r)
+    }
+
+    /// As [`Self::render_session_config`], with [`MD5_PLACEHOLDER`] where the
+    /// MD5 password goes, for the push to substitute.
+    pub(crate) fn render_with_md5_placeholder(
         &self,
         session_id: i64,
         op: ConfigOperation,
@@ -306,7 +322,7 @@ impl crate::Peerdesk {
             ),
             max_prefix,
             admin_down: s.admin_state == crate::peering::AdminState::Down,
-            md5: s.md5_ref.as_ref().map(|_| "KEYRING-MD5".to_string()),
+            md5: s.md5_ref.as_ref().map(|_| MD5_PLACEHOLDER.to_string()),
         };
         let name = template_name(router.platform, op);
         let source = self.template_source(&name)?;
