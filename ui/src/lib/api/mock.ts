@@ -31,6 +31,9 @@ import type { Router } from '$lib/bindings/Router';
 import type { Session } from '$lib/bindings/Session';
 import type { SessionChanges } from '$lib/bindings/SessionChanges';
 import type { SessionFilter } from '$lib/bindings/SessionFilter';
+import type { SessionPage } from '$lib/bindings/SessionPage';
+import type { SessionPageRequest } from '$lib/bindings/SessionPageRequest';
+import type { SessionSort } from '$lib/bindings/SessionSort';
 import type { Settings } from '$lib/bindings/Settings';
 import type { SettingsChanges } from '$lib/bindings/SettingsChanges';
 import type { BgpState } from '$lib/bindings/BgpState';
@@ -325,6 +328,34 @@ function listSessions(f: SessionFilter): Session[] {
     sessionType: f.sessionType ?? null,
     state: f.configState ? { kind: 'config', value: f.configState } : f.bgpState ? { kind: 'bgp', value: f.bgpState } : null,
   })];
+}
+
+// The sort keys of core's list_sessions_page, roughly (ties keep list order).
+const SORT_KEYS: Record<SessionSort, (s: Session) => string | number> = {
+  peer: (s) => s.networkName.toLowerCase(),
+  asn: (s) => s.asn,
+  peerIp: (s) => `${s.ipVersion}\u0000${s.peerIp}`,
+  router: (s) => s.routerName,
+  peerGroup: (s) => s.peerGroupName ?? '',
+  sessionType: (s) => s.sessionType,
+  adminState: (s) => s.adminState,
+  configState: (s) => s.configState,
+  bgpState: (s) => s.bgpState ?? '',
+};
+
+function sessionsPage(r: SessionPageRequest): SessionPage {
+  const list = listSessions(r.filter);
+  if (r.sort) {
+    const k = SORT_KEYS[r.sort];
+    const dir = r.descending ? -1 : 1;
+    list.sort((a, b) => {
+      const x = k(a);
+      const y = k(b);
+      return x < y ? -dir : x > y ? dir : 0;
+    });
+  }
+  const limit = Math.min(Math.max(0, r.limit), 2000);
+  return { total: list.length, offset: r.offset, rows: list.slice(r.offset, r.offset + limit) };
 }
 
 // ---- PeeringDB mirror ----------------------------------------------------
@@ -928,6 +959,7 @@ const handlers: Record<string, (a: Args) => unknown> = {
   },
   list_networks: () => networks,
   list_sessions: (a) => listSessions(a!.filter as SessionFilter),
+  list_sessions_page: (a) => sessionsPage(a!.request as SessionPageRequest),
   add_session: (a) => addSession(a!.session as NewSession),
   update_session: (a) => updateSession(Number(a!.id), a!.changes as SessionChanges),
   delete_session: (a) => {

@@ -1,5 +1,6 @@
 // Typed calls for the peering commands: exchanges, peer groups, networks,
-// sessions, inventory counts, demo data and inventory/CSV files.
+// sessions (whole lists and filtered, sorted pages), inventory counts, demo
+// data and inventory/CSV files.
 import type { Exchange } from '$lib/bindings/Exchange';
 import type { ExchangeSummary } from '$lib/bindings/ExchangeSummary';
 import type { InventoryCounts } from '$lib/bindings/InventoryCounts';
@@ -11,6 +12,8 @@ import type { PeerGroup } from '$lib/bindings/PeerGroup';
 import type { Session } from '$lib/bindings/Session';
 import type { SessionChanges } from '$lib/bindings/SessionChanges';
 import type { SessionFilter } from '$lib/bindings/SessionFilter';
+import type { SessionPage } from '$lib/bindings/SessionPage';
+import type { SessionPageRequest } from '$lib/bindings/SessionPageRequest';
 import { call } from './invoke';
 
 /** Exchange summaries; the last entry, with `exchange: null`, is "No Exchange". */
@@ -37,6 +40,13 @@ export const listNetworks = () => call<Network[]>('list_networks');
 
 export const listSessions = (filter: SessionFilter) =>
   call<Session[]>('list_sessions', { filter });
+
+/**
+ * One window of the sessions matching `request.filter`, filtered and sorted in
+ * core, with how many match in all (`limit` ≤ 2000; `limit: 0` only counts).
+ */
+export const listSessionsPage = (request: SessionPageRequest) =>
+  call<SessionPage>('list_sessions_page', { request });
 
 /** One session per address given (IPv4 and/or IPv6). */
 export const addSession = (session: NewSession) => call<Session[]>('add_session', { session });
