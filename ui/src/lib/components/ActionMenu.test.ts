@@ -1,5 +1,6 @@
 // The wrench menu: shows only the actions visible for the row, runs the chosen
-// one with the row, and is usable from the keyboard.
+// one with the row, closes when its row is replaced, and is usable from the
+// keyboard.
 import { render, screen } from '@testing-library/svelte';
 import userEvent from '@testing-library/user-event';
 import { describe, expect, it, vi } from 'vitest';
@@ -29,8 +30,8 @@ function setup(row: Row = { id: 7, configured: false }) {
       run: remove,
     },
   ];
-  render(ActionMenu<Row>, { props: { row, actions, testid: `row-actions-${row.id}` } });
-  return { edit, remove, configure, user: userEvent.setup() };
+  const result = render(ActionMenu<Row>, { props: { row, actions, testid: `row-actions-${row.id}` } });
+  return { edit, remove, configure, user: userEvent.setup(), rerender: result.rerender };
 }
 
 const shownItems = () => screen.queryAllByRole('menuitem').map((el) => el.getAttribute('data-testid'));
@@ -52,6 +53,14 @@ describe('ActionMenu', () => {
     const { user } = setup({ id: 7, configured: true });
     await user.click(screen.getByTestId('row-actions-7'));
     expect(shownItems()).toEqual(['action-edit', 'action-reset', 'action-delete']);
+  });
+
+  it('closes when its row is replaced by another (a table updating rows in place)', async () => {
+    const { user, rerender } = setup();
+    await user.click(screen.getByTestId('row-actions-7'));
+    expect(screen.queryByRole('menu')).not.toBeNull();
+    await rerender({ row: { id: 8, configured: false } });
+    expect(screen.queryByRole('menu')).toBeNull();
   });
 
   it('runs the chosen action with the row and closes', async () => {

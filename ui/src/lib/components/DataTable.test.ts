@@ -1,10 +1,12 @@
 // The virtualised table: only a window of the rows is in the DOM, the right
-// window after scrolling, and sorting reorders the whole set.
+// window after scrolling, and sorting reorders the whole set. With paged rows:
+// it sizes for the total, asks for the rendered window, draws placeholders for
+// rows not loaded and leaves sorting to the rows' owner.
 import { fireEvent, render } from '@testing-library/svelte';
 import { createRawSnippet, flushSync } from 'svelte';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import DataTable from './DataTable.svelte';
-import { rowWindow, type Column } from './datatable';
+import { pagesOf, rowWindow, type Column, type PagedRows, type RowWindow } from './datatable';
 
 interface Row {
   id: number;
@@ -113,6 +115,79 @@ describe('DataTable', () => {
   it('shows the empty text when there are no rows', () => {
     const { container } = renderTable([]);
     expect(container.querySelector('.empty')!.textContent).toContain('Nothing to show');
+  });
+});
+
+describe('DataTable with paged rows', () => {
+  /** 20,000 rows of which only the first 50 are loaded. */
+  function pagedTable(onsort = vi.fn()) {
+    const windows: RowWindow[] = [];
+    const paged: PagedRows<Row> = {
+      total: 20_000,
+      at: (i) => (i < 50 ? rows[i] : undefined),
+      want: (w) => windows.push(w),
+    };
+    const sortable: Column<Row>[] = [
+      { id: 'id', header: 'Id', text: (r) => String(r.id), sortable: true },
+      { id: 'name', header: 'Name', text: (r) => r.name },
+    ];
+    const result = render(DataTable<Row>, {
+      props: {
+        paged,
+        columns: sortable,
+        key: (r: Row) => r.id,
+        rowTestId: (r: Row) => `row-${r.id}`,
+        label: 'Paged rows',
+        rowHeight: ROW_HEIGHT,
+        overscan: 5,
+        fallbackHeight: 600,
+        onsort,
+      },
+    });
+    return { ...result, windows, onsort };
+  }
+
+  it('sizes the scroll area for the total and asks for the window it renders', () => {
+    const { container, windows } = pagedTable();
+    flushSync();
+    expect(container.querySelector<HTMLElement>('.body')!.style.height).toBe(`${20_000 * ROW_HEIGHT}px`);
+    expect(windows.at(-1)).toEqual({ start: 0, end: 26 });
+    expect(renderedIds(container)).toEqual(Array.from({ length: 26 }, (_, i) => i));
+  });
+
+  it('draws light placeholder rows for rows not loaded and asks for the new window after scrolling', async () => {
+    const { container, windows } = pagedTable();
+    const viewport = container.querySelector<HTMLElement>('.viewport')!;
+    viewport.scrollTop = ROW_HEIGHT + 40 * ROW_HEIGHT;
+    await fireEvent.scroll(viewport);
+    flushSync();
+    expect(windows.at(-1)).toEqual({ start: 35, end: 66 });
+    expect(renderedIds(container)).toEqual(Array.from({ length: 15 }, (_, i) => 35 + i));
+    const placeholders = container.querySelectorAll('.row.placeholder');
+    expect(placeholders).toHaveLength(16);
+    expect(placeholders[0].getAttribute('aria-rowindex')).toBe('52');
+    expect(placeholders[0].hasAttribute('data-testid')).toBe(false);
+  });
+
+  it('reports a header click to onsort and does not reorder the rows itself', async () => {
+    const { container, getByRole, onsort } = pagedTable();
+    const header = getByRole('button', { name: /Id/ });
+    await fireEvent.click(header);
+    expect(onsort).toHaveBeenLastCalledWith('id', false);
+    await fireEvent.click(header);
+    expect(onsort).toHaveBeenLastCalledWith('id', true);
+    expect(renderedIds(container)[0]).toBe(0);
+    await fireEvent.click(header);
+    expect(onsort).toHaveBeenLastCalledWith(null, false);
+  });
+});
+
+describe('pagesOf', () => {
+  it('names the first and last page holding a window', () => {
+    expect(pagesOf(0, 30, 200)).toEqual({ first: 0, last: 0 });
+    expect(pagesOf(150, 250, 200)).toEqual({ first: 0, last: 1 });
+    expect(pagesOf(200, 400, 200)).toEqual({ first: 1, last: 1 });
+    expect(pagesOf(10, 10, 200)).toBeNull();
   });
 });
 

@@ -1,5 +1,7 @@
 // Column description and row-window arithmetic of DataTable.svelte: which slice
-// of the rows a scroll position shows. Pure, so it is tested without a DOM.
+// of the rows a scroll position shows, which pages hold a window, and the
+// interface of rows that are fetched page by page instead of held in memory.
+// Pure, so it is tested without a DOM.
 import type { Snippet } from 'svelte';
 
 export interface Column<T> {
@@ -13,6 +15,11 @@ export interface Column<T> {
   cell?: Snippet<[T]>;
   /** Makes the header clickable; ascending order. */
   sort?: (a: T, b: T) => number;
+  /**
+   * Makes the header clickable without a comparator: the table only reports
+   * the order through its `onsort` and whoever owns the rows sorts them (paged rows).
+   */
+  sortable?: boolean;
   align?: 'start' | 'end' | 'center';
 }
 
@@ -41,4 +48,24 @@ export function rowWindow(
 
 export function gridTemplate<T>(columns: readonly Column<T>[]): string {
   return columns.map((c) => c.width ?? 'minmax(6rem, 1fr)').join(' ');
+}
+
+/**
+ * Rows the table does not hold: it knows how many there are, reads the ones it
+ * renders, and says which window it renders so the missing pages are fetched.
+ * `total` and `at` are reactive reads.
+ */
+export interface PagedRows<T> {
+  /** All rows (sizes the scroll area). */
+  readonly total: number;
+  /** The row at `index`, or undefined while it is not loaded (drawn as a placeholder). */
+  at(index: number): T | undefined;
+  /** The table renders rows [start, end) now. */
+  want(window: RowWindow): void;
+}
+
+/** The pages of `pageSize` rows that hold rows [start, end), first and last inclusive. */
+export function pagesOf(start: number, end: number, pageSize: number): { first: number; last: number } | null {
+  if (end <= start || pageSize <= 0) return null;
+  return { first: Math.floor(Math.max(0, start) / pageSize), last: Math.floor((end - 1) / pageSize) };
 }

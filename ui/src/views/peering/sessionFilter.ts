@@ -1,7 +1,8 @@
-// The Sessions list filters: matching in memory on every keystroke, and the
-// equivalent SessionFilter core uses for the CSV export. Text matching mirrors
-// core's list_sessions: case-insensitive substring of the network name, the
-// ASN or the peer IP; "AS64500" matches the ASN 64500.
+// The Sessions list filters: the form state, the SessionFilter core applies
+// (the paged list and the CSV export), and the same matching in memory for the
+// dev-only mock backend. Text matching mirrors core's list_sessions:
+// case-insensitive substring of the network name, the ASN or the peer IP;
+// "AS64500" matches the ASN 64500.
 import type { BgpState } from '$lib/bindings/BgpState';
 import type { ConfigState } from '$lib/bindings/ConfigState';
 import type { Session } from '$lib/bindings/Session';
@@ -48,8 +49,8 @@ export function textNeedle(text: string): string | null {
 }
 
 // One lower-case search text per session (name, ASN, IP joined by a character
-// no one can type), built once per loaded list so a keystroke costs one
-// `includes` per row.
+// no one can type), built once per list so a keystroke costs one `includes`
+// per row.
 const searchTexts = new WeakMap<readonly Session[], string[]>();
 
 function searchTextsOf(sessions: readonly Session[]): string[] {
@@ -59,11 +60,6 @@ function searchTextsOf(sessions: readonly Session[]): string[] {
     searchTexts.set(sessions, texts);
   }
   return texts;
-}
-
-/** Builds the search texts ahead of the first keystroke (call when idle after loading). */
-export function prepareTextSearch(sessions: readonly Session[]): void {
-  searchTextsOf(sessions);
 }
 
 /** The sessions the filter keeps, in their original order. */
