@@ -314,8 +314,6 @@ mod tests {
                 seed_sessions: Some(20000),
                 sync_peeringdb: false,
                 peeringdb_url: None,
-                max_prefix_extra: None,
-                max_prefix_factor: None,
             }
         );
     }
