@@ -1,6 +1,7 @@
-// PagedSource: which pages it asks for, that a query's rows replace the
-// previous ones only once they have arrived, that answers to older queries are
-// dropped in whatever order they come, and reload/replace after changes.
+// PagedSource: which pages it asks for (a new query only the rows in view
+// first, the margin once settled), that a query's rows replace the previous
+// ones only once they have arrived, that answers to older queries are dropped
+// in whatever order they come, and reload/replace after changes.
 import { describe, expect, it, vi } from 'vitest';
 import { PagedSource, type Page } from './pagedRows.svelte';
 
@@ -38,24 +39,51 @@ function backend(total = 1000) {
 }
 
 describe('PagedSource', () => {
-  it('asks for the first page of a query and shows its rows and total once it arrives', async () => {
+  it('asks for the first rows of a query and shows them and the total once they arrive', async () => {
     const b = backend();
-    const source = new PagedSource<string, Query>({ fetch: b.fetch, pageSize: 100, margin: 20 });
+    const source = new PagedSource<string, Query>({ fetch: b.fetch, pageSize: 100, margin: 20, firstRows: 40 });
     const shown = source.query({ text: 'a' });
-    expect(b.fetch).toHaveBeenCalledWith({ text: 'a' }, 0, 100);
+    expect(b.fetch).toHaveBeenCalledWith({ text: 'a' }, 0, 40);
     expect(source.loaded).toBe(false);
     expect(source.total).toBe(0);
     await b.release();
     expect(await shown).toBe(true);
     expect(source.total).toBe(1000);
     expect(source.at(0)).toBe('a:0');
-    expect(source.at(99)).toBe('a:99');
-    expect(source.at(100)).toBeUndefined(); // not loaded: a placeholder
+    expect(source.at(39)).toBe('a:39');
+    expect(source.at(40)).toBeUndefined(); // not loaded: a placeholder
+  });
+
+  it('asks a new query for the rows in view only, and for the rest of the page and the margin once settled', async () => {
+    const b = backend();
+    const source = new PagedSource<string, Query>({ fetch: b.fetch, pageSize: 100, margin: 50, firstRows: 10, settleMs: 40 });
+    source.want({ start: 0, end: 30 });
+    void source.query({ text: 'a' });
+    await b.release();
+    expect(b.fetch.mock.calls.map(([, o, l]) => [o, l])).toEqual([[0, 30]]);
+    expect(source.at(29)).toBe('a:29');
+    await new Promise((r) => setTimeout(r, 60));
+    expect(b.fetch.mock.calls.map(([, o, l]) => [o, l])).toEqual([
+      [0, 30],
+      [0, 100],
+    ]);
+    await b.release();
+    expect(source.at(79)).toBe('a:79');
+  });
+
+  it('fetches the rows the table renders at once even before the query has settled', async () => {
+    const b = backend();
+    const source = new PagedSource<string, Query>({ fetch: b.fetch, pageSize: 100, margin: 50, firstRows: 10, settleMs: 10_000 });
+    void source.query({ text: 'a' });
+    await b.release();
+    source.want({ start: 250, end: 280 });
+    expect(b.offsets()).toEqual([0, 200]);
+    source.dispose();
   });
 
   it('fetches the pages of the window plus the margin, each once', async () => {
     const b = backend();
-    const source = new PagedSource<string, Query>({ fetch: b.fetch, pageSize: 100, margin: 20 });
+    const source = new PagedSource<string, Query>({ fetch: b.fetch, pageSize: 100, margin: 20, firstRows: 100, settleMs: 0 });
     void source.query({ text: 'a' });
     await b.release();
     source.want({ start: 0, end: 30 });
@@ -63,8 +91,8 @@ describe('PagedSource', () => {
     source.want({ start: 70, end: 90 }); // margin reaches row 109: page 1
     source.want({ start: 71, end: 91 });
     expect(b.offsets()).toEqual([0, 100]);
-    source.want({ start: 500, end: 530 }); // rows 480..549: pages 4 and 5
-    expect(b.offsets()).toEqual([0, 100, 400, 500]);
+    source.want({ start: 500, end: 530 }); // the rendered rows' page 5 first, then the margin's page 4
+    expect(b.offsets()).toEqual([0, 100, 500, 400]);
     await b.release();
     expect(source.at(530)).toBe('a:530');
   });
@@ -104,7 +132,7 @@ describe('PagedSource', () => {
 
   it('reloads the window for the same query, keeping the rows shown until the answer', async () => {
     const b = backend();
-    const source = new PagedSource<string, Query>({ fetch: b.fetch, pageSize: 100, margin: 0 });
+    const source = new PagedSource<string, Query>({ fetch: b.fetch, pageSize: 100, margin: 0, settleMs: 0 });
     void source.query({ text: 'a' });
     await b.release();
     source.want({ start: 120, end: 150 });
@@ -112,11 +140,24 @@ describe('PagedSource', () => {
     source.replace((row) => row === 'a:130', 'edited');
     expect(source.at(130)).toBe('edited');
     const reloaded = source.reload();
-    expect(b.fetch).toHaveBeenLastCalledWith({ text: 'a' }, 100, 100);
+    expect(b.fetch).toHaveBeenLastCalledWith({ text: 'a' }, 100, 50); // rows 100..149 of page 1
     expect(source.at(130)).toBe('edited');
     await b.release();
     expect(await reloaded).toBe(true);
     expect(source.at(130)).toBe('a:130');
+  });
+
+  it('reloads the first rows when the table has not said what it renders', async () => {
+    const b = backend();
+    const source = new PagedSource<string, Query>({ fetch: b.fetch, firstRows: 30 });
+    void source.query({ text: 'a' });
+    await b.release();
+    const reloaded = source.reload();
+    expect(b.fetch).toHaveBeenLastCalledWith({ text: 'a' }, 0, 30);
+    await b.release();
+    expect(await reloaded).toBe(true);
+    expect(source.at(29)).toBe('a:29');
+    source.dispose();
   });
 
   it('reports a failed fetch and asks again when the same query is asked for', async () => {
