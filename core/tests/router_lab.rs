@@ -191,6 +191,15 @@ fn configuration_reaches_real_frr_and_bird_routers_safely() {
     let Some(lab) = Lab::up() else { return };
     let f = core();
     let ix = exchange(&f.core, "Lab IX", "192.0.2.0/24", "2001:db8:1::/64");
+    // Every push in this test uses the defaults; only the operation and the wait differ.
+    let push = |id: i64, op: ConfigOperation, wait_secs: u64| {
+        f.core.push_session_config(
+            id,
+            op,
+            &ConfigOverrides::default(),
+            Duration::from_secs(wait_secs),
+        )
+    };
     let r1 = add_lab_router(&f, &lab, "r1", &ix);
     let b1 = add_lab_router(&f, &lab, "b1", &ix);
     let groups = f.core.list_peer_groups().unwrap();
@@ -217,15 +226,7 @@ fn configuration_reaches_real_frr_and_bird_routers_safely() {
     let s1 = session(r1.id, "64500", "192.0.2.100");
 
     // First contact: the host key is not trusted yet, and nothing is pushed.
-    let e = f
-        .core
-        .push_session_config(
-            s1.id,
-            ConfigOperation::Add,
-            &ConfigOverrides::default(),
-            Duration::from_secs(1),
-        )
-        .unwrap_err();
+    let e = push(s1.id, ConfigOperation::Add, 1).unwrap_err();
     assert_eq!(e.kind(), ErrorKind::HostKeyUnknown, "{e}");
     assert_eq!(
         f.core.get_session(s1.id).unwrap().config_state,
@@ -236,15 +237,7 @@ fn configuration_reaches_real_frr_and_bird_routers_safely() {
 
     // 1 click config on FRR: the neighbour is on the router and Established.
     let t = Instant::now();
-    let out = f
-        .core
-        .push_session_config(
-            s1.id,
-            ConfigOperation::Add,
-            &ConfigOverrides::default(),
-            Duration::from_secs(30),
-        )
-        .unwrap();
+    let out = push(s1.id, ConfigOperation::Add, 30).unwrap();
     eprintln!(
         "FRR push to Established: {} ms\n{}",
         t.elapsed().as_millis(),
@@ -291,15 +284,7 @@ fn configuration_reaches_real_frr_and_bird_routers_safely() {
             },
         )
         .unwrap();
-    let e = f
-        .core
-        .push_session_config(
-            s_bad.id,
-            ConfigOperation::Add,
-            &ConfigOverrides::default(),
-            Duration::from_secs(1),
-        )
-        .unwrap_err();
+    let e = push(s_bad.id, ConfigOperation::Add, 1).unwrap_err();
     assert_eq!(e.kind(), ErrorKind::Rejected, "{e}");
     assert!(
         e.to_string().to_lowercase().contains("peer-group") || e.to_string().contains('%'),
@@ -345,15 +330,7 @@ fn configuration_reaches_real_frr_and_bird_routers_safely() {
     // BIRD: a per-peer file, checked, applied with a timeout, confirmed, Established.
     let sb = session(b1.id, "64500", "192.0.2.100");
     let t = Instant::now();
-    let out = f
-        .core
-        .push_session_config(
-            sb.id,
-            ConfigOperation::Add,
-            &ConfigOverrides::default(),
-            Duration::from_secs(30),
-        )
-        .unwrap();
+    let out = push(sb.id, ConfigOperation::Add, 30).unwrap();
     eprintln!(
         "BIRD push to Established: {} ms\n{}",
         t.elapsed().as_millis(),
@@ -391,14 +368,7 @@ fn configuration_reaches_real_frr_and_bird_routers_safely() {
     );
 
     // Admin Down / Up on FRR.
-    f.core
-        .push_session_config(
-            s1.id,
-            ConfigOperation::Shutdown,
-            &ConfigOverrides::default(),
-            Duration::from_secs(1),
-        )
-        .unwrap();
+    push(s1.id, ConfigOperation::Shutdown, 1).unwrap();
     assert!(lab
         .vtysh("r1", "show running-config")
         .contains("neighbor 192.0.2.100 shutdown"));
@@ -407,38 +377,17 @@ fn configuration_reaches_real_frr_and_bird_routers_safely() {
         peerdesk_core::peering::AdminState::Down,
         "Admin Down is recorded once the router has it"
     );
-    f.core
-        .push_session_config(
-            s1.id,
-            ConfigOperation::Enable,
-            &ConfigOverrides::default(),
-            Duration::from_secs(30),
-        )
-        .unwrap();
+    push(s1.id, ConfigOperation::Enable, 30).unwrap();
     assert!(!lab
         .vtysh("r1", "show running-config")
         .contains("neighbor 192.0.2.100 shutdown"));
 
     // Removing takes it off the router.
-    f.core
-        .push_session_config(
-            s1.id,
-            ConfigOperation::Remove,
-            &ConfigOverrides::default(),
-            Duration::from_secs(1),
-        )
-        .unwrap();
+    push(s1.id, ConfigOperation::Remove, 1).unwrap();
     assert!(!lab
         .vtysh("r1", "show running-config")
         .contains("neighbor 192.0.2.100 "));
-    f.core
-        .push_session_config(
-            sb.id,
-            ConfigOperation::Remove,
-            &ConfigOverrides::default(),
-            Duration::from_secs(1),
-        )
-        .unwrap();
+    push(sb.id, ConfigOperation::Remove, 1).unwrap();
     assert!(!std::fs::read_dir(&peers_dir).unwrap().any(|e| e
         .unwrap()
         .file_name()
@@ -491,14 +440,7 @@ fn configuration_reaches_real_frr_and_bird_routers_safely() {
         .unwrap();
     assert_eq!(imported[0].config_state, ConfigState::Configured);
     assert_eq!(imported[0].bgp_state, Some(BgpState::Established));
-    f.core
-        .push_session_config(
-            sb.id,
-            ConfigOperation::Add,
-            &ConfigOverrides::default(),
-            Duration::from_secs(1),
-        )
-        .unwrap();
+    push(sb.id, ConfigOperation::Add, 1).unwrap();
     let b1_found = f.core.scan_router_sessions(b1.id).unwrap();
     assert!(b1_found
         .candidates
@@ -525,28 +467,12 @@ fn configuration_reaches_real_frr_and_bird_routers_safely() {
         attachments: vec![attach(&ix, "192.0.2.1", "2001:db8:1::1")],
     };
     f.core.update_router(r1.id, &changes).unwrap();
-    let e = f
-        .core
-        .push_session_config(
-            s1.id,
-            ConfigOperation::Add,
-            &ConfigOverrides::default(),
-            Duration::from_secs(1),
-        )
-        .unwrap_err();
+    let e = push(s1.id, ConfigOperation::Add, 1).unwrap_err();
     assert_eq!(e.kind(), ErrorKind::AuthFailed, "{e}");
     changes.password = Some(lab.password());
     changes.ssh_port = lab.router("r2")["ssh_port"].as_i64().unwrap();
     f.core.update_router(r1.id, &changes).unwrap();
-    let e = f
-        .core
-        .push_session_config(
-            s1.id,
-            ConfigOperation::Add,
-            &ConfigOverrides::default(),
-            Duration::from_secs(1),
-        )
-        .unwrap_err();
+    let e = push(s1.id, ConfigOperation::Add, 1).unwrap_err();
     assert_eq!(
         e.kind(),
         ErrorKind::HostKeyMismatch,
@@ -559,15 +485,7 @@ fn configuration_reaches_real_frr_and_bird_routers_safely() {
         .port();
     changes.ssh_port = i64::from(closed);
     f.core.update_router(r1.id, &changes).unwrap();
-    let e = f
-        .core
-        .push_session_config(
-            s1.id,
-            ConfigOperation::Add,
-            &ConfigOverrides::default(),
-            Duration::from_secs(1),
-        )
-        .unwrap_err();
+    let e = push(s1.id, ConfigOperation::Add, 1).unwrap_err();
     assert_eq!(e.kind(), ErrorKind::Unreachable, "{e}");
     assert_ne!(
         f.core.get_session(s1.id).unwrap().config_state,
