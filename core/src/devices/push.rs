@@ -125,8 +125,7 @@ fn frr_restore_text(asn: u32, ip: &str, before: &str, exists_now: bool) -> Strin
         text.push_str(&format!(" no neighbor {ip}\n"));
     }
     let lines = frr_neighbor_lines(before, ip);
-    for (af, l) in lines.iter().filter(|(af, _)| af.is_none()) {
-        let _ = af;
+    for (_, l) in lines.iter().filter(|(af, _)| af.is_none()) {
         text.push_str(&format!(" {l}\n"));
     }
     let mut families: Vec<&String> = lines.iter().filter_map(|(af, _)| af.as_ref()).collect();
@@ -189,7 +188,7 @@ impl crate::Peerdesk {
     /// Reads the router's host key now, without logging in, for the user to compare.
     pub fn probe_router_host_key(&self, router_id: i64) -> Result<HostKey> {
         let router = self.router(router_id)?;
-        let target = self.ssh_target(&router, SshAuth::Agent)?;
+        let target = ssh_target(&router, SshAuth::Agent);
         super::ssh::probe_host_key(&target, None)
     }
 
@@ -231,16 +230,6 @@ impl crate::Peerdesk {
         super::store::get_router(&*self.db()?, id)
     }
 
-    fn ssh_target(&self, router: &Router, fallback: SshAuth) -> Result<SshTarget> {
-        Ok(SshTarget {
-            host: router.mgmt_address.clone(),
-            port: router.ssh_port,
-            user: router.username.clone(),
-            auth: fallback,
-            timeout: Duration::from_secs(15),
-        })
-    }
-
     pub(crate) fn login(&self, router: &Router) -> Result<RouterSession> {
         let secret = match &router.credential_ref {
             Some(key) => self.secrets().get(key)?,
@@ -259,7 +248,7 @@ impl crate::Peerdesk {
             },
             AuthMethod::Agent => SshAuth::Agent,
         };
-        let target = self.ssh_target(router, auth)?;
+        let target = ssh_target(router, auth);
         let trusted = self.router_host_key(router.id)?;
         RouterSession::connect(&target, trusted.as_ref())
     }
@@ -614,6 +603,17 @@ impl crate::Peerdesk {
         })?;
         note(log, format!("BGP state {:?}", state));
         Ok((true, state, describe(state)))
+    }
+}
+
+/// Where and how to log in to a router.
+fn ssh_target(router: &Router, auth: SshAuth) -> SshTarget {
+    SshTarget {
+        host: router.mgmt_address.clone(),
+        port: router.ssh_port,
+        user: router.username.clone(),
+        auth,
+        timeout: Duration::from_secs(15),
     }
 }
 

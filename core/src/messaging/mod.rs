@@ -443,7 +443,7 @@ impl crate::Peerdesk {
         Ok(EmailDraft {
             asn,
             kind: MessageKind::Request,
-            to: self.first_contact(asn, &ctx)?,
+            to: self.first_contact(asn)?,
             cc: smtp.cc,
             bcc: smtp.bcc,
             subject,
@@ -543,7 +543,7 @@ impl crate::Peerdesk {
         })
     }
 
-    fn first_contact(&self, asn: u32, _ctx: &serde_json::Value) -> Result<String> {
+    fn first_contact(&self, asn: u32) -> Result<String> {
         let local_ex = self
             .list_sessions(&SessionFilter::default())?
             .into_iter()
