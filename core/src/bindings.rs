@@ -17,7 +17,7 @@ macro_rules! export_all {
 pub fn export_bindings(dir: &Path) -> Result<(), ExportError> {
     let cfg = Config::new().with_large_int("number").with_out_dir(dir);
     use crate::{
-        audit::*, devices::*, error::*, messaging::*, peering::*, peeringdb::*, secrets::*,
+        audit::*, devices::*, error::*, jobs::*, messaging::*, peering::*, peeringdb::*, secrets::*,
         settings::*, templating::*, values::*,
     };
     export_all!(&cfg;
@@ -34,6 +34,8 @@ pub fn export_bindings(dir: &Path) -> Result<(), ExportError> {
         TemplateInfo, Template, TemplateRevision, config::ConfigOperation, config::ConfigOverrides,
         config::RenderedConfig, import::DiscoveredNeighbor, import::ImportCandidate, import::ImportPreview,
         import::ImportResult, push::BatchOutcome, push::PushOutcome, push::PushPreview, push::RefreshSummary, ssh::HostKey,
+        Job, JobKind, JobStatus, JobSettings, SessionResult, ConfiguredSession, RouterReport,
+        ConfigureReport, ConfigureProgress,
     )
 }
 

@@ -14,6 +14,7 @@ pub mod clock;
 pub mod devices;
 pub mod error;
 pub mod events;
+pub mod jobs;
 pub mod messaging;
 pub mod peering;
 pub mod peeringdb;
@@ -37,6 +38,8 @@ pub struct Peerdesk {
     path: Option<std::path::PathBuf>,
     secrets: Arc<dyn SecretStore>,
     clock: Arc<dyn Clock>,
+    /// Wakes the scheduler task early when jobs change (see `jobs`).
+    jobs_wake: tokio::sync::Notify,
 }
 
 impl Peerdesk {
@@ -66,6 +69,7 @@ impl Peerdesk {
             path: None,
             secrets,
             clock,
+            jobs_wake: tokio::sync::Notify::new(),
         }
     }
 
