@@ -22,7 +22,7 @@ pub fn export_bindings(dir: &Path) -> Result<(), ExportError> {
     };
     export_all!(&cfg;
         CommandError, ErrorKind, AsnInfo, AddressFamily, KeyringStatus,
-        Settings, SettingsChanges,
+        Settings, SettingsChanges, Role, RoleStatus,
         Router, RouterAttachment, NewRouter, RouterChanges, NewAttachment, Platform, AuthMethod,
         Exchange, ExchangeSummary, NewExchange, PeerGroup, NewPeerGroup, Network,
         Session, NewSession, SessionChanges, SessionFilter, SessionType, AdminState, ConfigState, BgpState,

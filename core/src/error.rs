@@ -31,6 +31,8 @@ pub enum ErrorKind {
     HostKeyUnknown,
     /// The router's host key changed since the user trusted it: refused.
     HostKeyMismatch,
+    /// The action needs the Admin role and the user is a Coordinator.
+    Forbidden,
     /// Something that should not happen: the store or a bug.
     Internal,
 }
@@ -72,6 +74,8 @@ pub enum Error {
         fingerprint: String,
         trusted: String,
     },
+    #[error("{0}")]
+    Forbidden(String),
     #[error("database error: {0}")]
     Store(#[from] rusqlite::Error),
     #[error("database migration failed: {0}")]
@@ -94,6 +98,7 @@ impl Error {
             Error::Cancelled => ErrorKind::Cancelled,
             Error::HostKeyUnknown { .. } => ErrorKind::HostKeyUnknown,
             Error::HostKeyMismatch { .. } => ErrorKind::HostKeyMismatch,
+            Error::Forbidden(_) => ErrorKind::Forbidden,
             Error::Store(_) | Error::Migration(_) | Error::Internal(_) => ErrorKind::Internal,
         }
     }

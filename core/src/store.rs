@@ -13,6 +13,7 @@ fn migrations() -> Migrations<'static> {
         M::up(include_str!("../migrations/0002_peeringdb.sql")),
         M::up(include_str!("../migrations/0003_messaging.sql")),
         M::up(include_str!("../migrations/0004_devices.sql")),
+        M::up(include_str!("../migrations/0005_roles.sql")),
         M::up(include_str!("../migrations/0006_jobs.sql")),
     ])
 }

@@ -239,6 +239,7 @@ impl crate::Peerdesk {
 
     /// Reads the router's neighbours and matches them to the inventory (no changes).
     pub fn scan_router_sessions(&self, router_id: i64) -> Result<ImportPreview> {
+        self.require_admin("Data Import")?;
         let router = self.router(router_id)?;
         let found = self.discover(&router)?;
         let exchanges = self.list_exchanges()?;
@@ -305,6 +306,7 @@ impl crate::Peerdesk {
     /// Imports the chosen neighbours (by address) as configured sessions. The
     /// router is read again, so what is imported is what the router has now.
     pub fn import_sessions(&self, router_id: i64, peer_ips: &[String]) -> Result<ImportResult> {
+        self.require_admin("Data Import")?;
         let preview = self.scan_router_sessions(router_id)?;
         let router = self.router(router_id)?;
         let (mut added, mut skipped) = (0, 0);

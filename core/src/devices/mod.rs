@@ -3,6 +3,7 @@
 //! sit on with which addresses; the SSH transport ([`ssh`]) and the push
 //! pipeline with its FRR and BIRD drivers ([`push`]).
 
+pub mod delete;
 pub mod import;
 pub mod push;
 pub mod ssh;

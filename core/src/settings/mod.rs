@@ -1,7 +1,10 @@
 //! The operator's own identity: their ASNs, organisation and the coordinator who
 //! signs peering email. One row; every change is audited.
 
+mod role;
 pub(crate) mod store;
+
+pub use role::{Role, RoleStatus, ADMIN_PASSPHRASE_SECRET};
 
 use crate::audit::{self, AuditAction};
 use crate::error::{Error, Result};

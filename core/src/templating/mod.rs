@@ -226,6 +226,7 @@ impl crate::Peerdesk {
     /// Saves a new version after checking that it compiles (and, for email
     /// templates, starts with a Subject line). Every version is kept.
     pub fn save_template(&self, name: &str, body: &str) -> Result<Template> {
+        self.require_admin("Editing templates")?;
         known(name)?;
         check_syntax(name, body)?;
         let now = self.now();
@@ -255,6 +256,7 @@ impl crate::Peerdesk {
 
     /// Makes an earlier version current again (as a new revision).
     pub fn revert_template(&self, name: &str, revision_id: i64) -> Result<Template> {
+        self.require_admin("Editing templates")?;
         let rev = store::revision(&*self.db()?, revision_id)?;
         if rev.name != name {
             return Err(Error::invalid(
@@ -267,6 +269,7 @@ impl crate::Peerdesk {
 
     /// Back to the embedded default (the edited versions stay in the history).
     pub fn reset_template(&self, name: &str) -> Result<Template> {
+        self.require_admin("Editing templates")?;
         known(name)?;
         store::delete(&*self.db()?, name)?;
         self.get_template(name)

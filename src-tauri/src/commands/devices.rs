@@ -116,3 +116,14 @@ pub fn push_batch(
     let wait = Duration::from_secs(wait_seconds.unwrap_or(60).min(600));
     Ok(core.push_batch(router_id, &session_ids, operation, wait)?)
 }
+
+/// Delete with "Also remove from the router": removed there first, then here.
+#[tauri::command(async)]
+pub fn delete_session_from_router(
+    core: Core<'_>,
+    session_id: i64,
+    wait_seconds: Option<u64>,
+) -> CmdResult<PushOutcome> {
+    let wait = Duration::from_secs(wait_seconds.unwrap_or(10).min(600));
+    Ok(core.delete_session_from_router(session_id, wait)?)
+}
