@@ -5,6 +5,7 @@
 pub mod commands;
 pub mod events;
 pub mod keyring_store;
+pub mod scheduler;
 
 use peerdesk_core::clock::SystemClock;
 use peerdesk_core::Peerdesk;
@@ -134,6 +135,14 @@ pub fn handlers<R: tauri::Runtime>(
         peeringdb::suggest_max_prefix,
         peeringdb::contacts_for,
         audit::list_audit,
+        jobs::list_jobs,
+        jobs::schedule_configure_sessions,
+        jobs::reschedule_job,
+        jobs::cancel_job,
+        jobs::run_job_now,
+        jobs::job_settings,
+        jobs::update_job_settings,
+        jobs::configure_sessions_now,
         dialogs::pick_file,
         messaging::list_peers,
         messaging::apply_peer_action,
@@ -230,6 +239,7 @@ pub fn run() {
         })
         .setup(|app| {
             start_outbox_retry(app.handle().clone());
+            scheduler::start(app.handle().clone());
             Ok(())
         })
         .invoke_handler(handlers())

@@ -4,6 +4,7 @@
 pub mod audit;
 pub mod devices;
 pub mod dialogs;
+pub mod jobs;
 pub mod messaging;
 pub mod peering;
 pub mod peeringdb;

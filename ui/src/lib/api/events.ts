@@ -2,6 +2,8 @@
 // (`listen`), one typed function per channel. With the dev-only mock backend
 // the events come from mock.ts instead.
 import { listen } from '@tauri-apps/api/event';
+import type { ConfigureProgress } from '$lib/bindings/ConfigureProgress';
+import type { Job } from '$lib/bindings/Job';
 import type { SyncProgress } from '$lib/bindings/SyncProgress';
 
 /** Stops the subscription. */
@@ -23,3 +25,13 @@ export const onPeeringDbSync = (handler: (progress: SyncProgress) => void) =>
 
 /** The background retry sent queued email (`outbox-drained`, with how many went out). */
 export const onOutboxDrained = (handler: (sent: number) => void) => subscribe<number>('outbox-drained', handler);
+
+/** A job was claimed, finished, marked overdue or interrupted (`job-changed`, the job as it is now). */
+export const onJobChanged = (handler: (job: Job) => void) => subscribe<Job>('job-changed', handler);
+
+/** A job ended, done or failed (`job-finished`). */
+export const onJobFinished = (handler: (job: Job) => void) => subscribe<Job>('job-finished', handler);
+
+/** Progress of Configure Now or a configuration job (`configure-progress`). */
+export const onConfigureProgress = (handler: (progress: ConfigureProgress) => void) =>
+  subscribe<ConfigureProgress>('configure-progress', handler);
