@@ -4,6 +4,8 @@
 import type { ConfigOperation } from '$lib/bindings/ConfigOperation';
 import type { ConfigOverrides } from '$lib/bindings/ConfigOverrides';
 import type { HostKey } from '$lib/bindings/HostKey';
+import type { ImportPreview } from '$lib/bindings/ImportPreview';
+import type { ImportResult } from '$lib/bindings/ImportResult';
 import type { NewRouter } from '$lib/bindings/NewRouter';
 import type { PushOutcome } from '$lib/bindings/PushOutcome';
 import type { PushPreview } from '$lib/bindings/PushPreview';
@@ -58,3 +60,17 @@ export const refreshSessionStates = (routerId: number) => call<RefreshSummary>('
 /** Update Session States for every router with sessions at the exchange. */
 export const refreshExchangeStates = (exchangeId: number) =>
   call<RefreshSummary[]>('refresh_exchange_states', { exchangeId });
+
+/** Data Import: the router's neighbours matched to exchanges and networks (Admin only; nothing changes). */
+export const scanRouterSessions = (routerId: number) => call<ImportPreview>('scan_router_sessions', { routerId });
+
+/** Data Import: imports the chosen neighbours by address (Admin only; the router is read again). */
+export const importSessions = (routerId: number, peerIps: string[]) =>
+  call<ImportResult>('import_sessions', { routerId, peerIps });
+
+/** Delete with "Also remove from the router": removed there (verified) first, then from Peerdesk. */
+export const deleteSessionFromRouter = (sessionId: number, waitSeconds?: number) =>
+  call<PushOutcome>(
+    'delete_session_from_router',
+    waitSeconds === undefined ? { sessionId } : { sessionId, waitSeconds },
+  );

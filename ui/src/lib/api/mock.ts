@@ -1195,3 +1195,124 @@ Object.assign(handlers, {
       .map((r) => mockRefresh(r, here.filter((s) => s.routerId === r.id)));
   },
 });
+
+// ---- role, Admin passphrase, Data Import, delete from router -------------
+// Core keeps the passphrase in the keyring and enforces the role; the mock
+// keeps both in memory so the Settings Role section and the Data Import view
+// can be clicked through. A scan finds the router's configured sessions
+// (already in Peerdesk), one new peer on the first attached exchange, and one
+// neighbour without a known AS.
+
+let roleStatus: { role: 'admin' | 'coordinator'; passphraseSet: boolean } = { role: 'admin', passphraseSet: false };
+let adminPassphrase: string | null = null;
+
+function requireAdmin(what: string) {
+  if (roleStatus.role !== 'admin') fail('forbidden', `${what} needs the Admin role; switch to Admin in Settings`);
+}
+
+for (const name of ['save_template', 'revert_template', 'reset_template']) {
+  const inner = handlers[name];
+  handlers[name] = (a) => {
+    requireAdmin('Editing templates');
+    return inner(a);
+  };
+}
+
+function mockScan(routerId: number) {
+  requireAdmin('Data Import');
+  const r = routers.find((x) => x.id === routerId) ?? fail('notFound', `router ${routerId} does not exist`);
+  mockConnect(r);
+  const mine = sessions.filter((s) => s.routerId === r.id && s.configState === 'configured');
+  const ex = exchanges.find((e) => r.attachments.some((a) => a.exchangeId === e.id)) ?? null;
+  const base = ex?.prefixV4 ? ex.prefixV4.split('/')[0].split('.').slice(0, 3).join('.') : '203.0.113';
+  const neighbor = (peerIp: string, remoteAsn: number | null, description: string) => ({
+    peerIp, remoteAsn, description, peerGroup: null, adminDown: false, bgpState: 'established' as BgpState,
+  });
+  const candidates = [
+    ...mine.map((s) => ({
+      neighbor: neighbor(s.peerIp, s.asn, s.networkName), exchangeId: s.exchangeId, exchangeName: s.exchangeName,
+      peerGroupId: s.peerGroupId, networkName: s.networkName, fromPeeringdb: false, alreadyImported: true, problem: null,
+    })),
+    {
+      neighbor: neighbor(`${base}.201`, 64510, 'Example Transit'), exchangeId: ex?.id ?? null, exchangeName: ex?.name ?? null,
+      peerGroupId: null, networkName: 'Example Transit', fromPeeringdb: true, alreadyImported: false, problem: null,
+    },
+    {
+      neighbor: neighbor(`${base}.202`, null, ''), exchangeId: ex?.id ?? null, exchangeName: ex?.name ?? null,
+      peerGroupId: null, networkName: '', fromPeeringdb: false, alreadyImported: false, problem: "the router does not say the peer's AS",
+    },
+  ];
+  return { routerId: r.id, routerName: r.name, candidates };
+}
+
+Object.assign(handlers, {
+  get_role: () => roleStatus,
+  switch_role: (a: Args) => {
+    const to = a!.role as 'admin' | 'coordinator';
+    if (to === roleStatus.role) return roleStatus;
+    if (to === 'admin' && roleStatus.passphraseSet) {
+      const given = typeof a!.passphrase === 'string' ? a!.passphrase : '';
+      if (!given) fail('invalid', 'enter the Admin passphrase to switch to Admin', 'passphrase');
+      if (given !== adminPassphrase) fail('invalid', 'that is not the Admin passphrase', 'passphrase');
+    }
+    const old = roleStatus;
+    roleStatus = { ...roleStatus, role: to };
+    record('settings', null, 'update', `Role switched to ${to === 'admin' ? 'Admin' : 'Coordinator'}`, old, roleStatus);
+    return roleStatus;
+  },
+  set_admin_passphrase: (a: Args) => {
+    requireAdmin('Setting the Admin passphrase');
+    const next = String(a!.passphrase ?? '');
+    if (next.length < 6 || next.length > 200) fail('invalid', 'a passphrase of 6 to 200 characters', 'newPassphrase');
+    if (roleStatus.passphraseSet && a!.current !== adminPassphrase) fail('invalid', 'that is not the current Admin passphrase', 'currentPassphrase');
+    const changed = roleStatus.passphraseSet;
+    adminPassphrase = next;
+    roleStatus = { ...roleStatus, passphraseSet: true };
+    record('settings', null, 'update', changed ? 'Admin passphrase changed' : 'Admin passphrase set');
+    return roleStatus;
+  },
+  clear_admin_passphrase: (a: Args) => {
+    requireAdmin('Clearing the Admin passphrase');
+    if (roleStatus.passphraseSet && a!.current !== adminPassphrase) fail('invalid', 'that is not the current Admin passphrase', 'currentPassphrase');
+    adminPassphrase = null;
+    roleStatus = { ...roleStatus, passphraseSet: false };
+    record('settings', null, 'update', 'Admin passphrase cleared');
+    return roleStatus;
+  },
+  scan_router_sessions: async (a: Args) => {
+    await new Promise((done) => setTimeout(done, 800));
+    return mockScan(Number(a!.routerId));
+  },
+  import_sessions: (a: Args) => {
+    const preview = mockScan(Number(a!.routerId));
+    const wanted = a!.peerIps as string[];
+    let added = 0;
+    let skipped = 0;
+    for (const c of preview.candidates.filter((x) => wanted.includes(x.neighbor.peerIp))) {
+      if (c.alreadyImported || c.neighbor.remoteAsn === null) {
+        skipped++;
+        continue;
+      }
+      const created = addSession({
+        sessionType: c.exchangeId === null ? 'private' : 'peer',
+        exchangeId: c.exchangeId,
+        routerId: preview.routerId,
+        asn: String(c.neighbor.remoteAsn),
+        peerName: c.networkName,
+        asSet: '',
+        peerIpv4: c.neighbor.peerIp.includes(':') ? undefined : c.neighbor.peerIp,
+        peerIpv6: c.neighbor.peerIp.includes(':') ? c.neighbor.peerIp : undefined,
+        notes: `Imported from ${preview.routerName}`,
+      } as NewSession) as Session[];
+      for (const s of created) Object.assign(s, { configState: 'configured', bgpState: c.neighbor.bgpState });
+      added++;
+    }
+    return { added, skipped };
+  },
+  delete_session_from_router: async (a: Args) => {
+    const outcome = (await handlers.push_session_config({ sessionId: a!.sessionId, operation: 'remove', overrides: {} })) as { session: Session };
+    sessions = sessions.filter((s) => s.id !== a!.sessionId);
+    record('session', outcome.session.id, 'delete', `Session ${outcome.session.peerIp} removed from the router and deleted`);
+    return outcome;
+  },
+});

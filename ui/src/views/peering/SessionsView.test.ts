@@ -11,7 +11,6 @@ import type { Exchange } from '$lib/bindings/Exchange';
 import type { Session } from '$lib/bindings/Session';
 import type { SessionPage } from '$lib/bindings/SessionPage';
 import type { SessionPageRequest } from '$lib/bindings/SessionPageRequest';
-import { confirmSlot } from '$lib/components/confirm.svelte';
 
 const api = vi.hoisted(() => ({
   listSessionsPage: vi.fn(),
@@ -232,8 +231,9 @@ describe('SessionsView', () => {
     await waitFor(() => expect(rowIds()[0]).toBe(1));
     await user.click(screen.getByTestId('row-actions-1'));
     await user.click(screen.getByTestId('action-delete'));
-    await waitFor(() => expect(confirmSlot.current).not.toBeNull());
-    confirmSlot.answer(true);
+    // Delete only from Peerdesk: the configured session's router is left alone.
+    await user.click(await screen.findByTestId('delete-from-router'));
+    await user.click(screen.getByTestId('delete-ok'));
     await waitFor(() => expect(screen.queryByTestId('session-row-1')).toBeNull());
     expect(api.deleteSession).toHaveBeenCalledWith(1);
     await waitFor(() => expect(screen.getByTestId('sessions-count').textContent).toBe('19,999 of 19,999 sessions'));

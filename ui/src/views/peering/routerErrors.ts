@@ -13,6 +13,7 @@ const HEADLINES: Partial<Record<ErrorKind, string>> = {
   keyringUnavailable: 'The keyring is not available',
   invalid: 'The change cannot be made',
   notFound: 'Not found',
+  forbidden: 'This needs the Admin role',
 };
 
 const ADVICE: Partial<Record<ErrorKind, string>> = {
@@ -20,6 +21,7 @@ const ADVICE: Partial<Record<ErrorKind, string>> = {
   authFailed: "Check the router's username and password or SSH key (Routers → Edit).",
   hostKeyUnknown: 'Compare and trust its key with “Host key…” on the Routers list.',
   hostKeyMismatch: 'Peerdesk refuses to connect until you accept the new key (Routers → Host key…).',
+  forbidden: 'Switch to Admin in Settings → Role.',
 };
 
 export function routerErrorHeadline(kind: ErrorKind): string {

@@ -95,7 +95,7 @@ export function sessionActions(h: SessionActionHandlers): RowAction<Session>[] {
       label: 'Delete',
       danger: true,
       visible: () => true,
-      hint: 'Removes the session from the inventory',
+      hint: 'Removes the session from the inventory, and from its router when you confirm',
       run: (s) => h.remove(s),
     },
   ];
