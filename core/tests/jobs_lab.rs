@@ -1,0 +1,228 @@
+//! A scheduled configuration against a real FRR router of the lab
+//! (tests/lab/lab.sh: FRR in a network namespace behind sshd on 127.0.0.1,
+//! far-end BGP speakers that answer): the job waits for its time, then both
+//! sessions are pushed in one batch and reach Established. Needs root; this
+//! test's lab has its own folder (and so its own namespaces and ports).
+
+mod common;
+
+use chrono::Duration as Minutes;
+use common::*;
+use peerdesk_core::clock::{stamp, Clock};
+use peerdesk_core::devices::{AuthMethod, NewRouter, Platform};
+use peerdesk_core::events::NoEvents;
+use peerdesk_core::jobs::{DefaultRunner, JobStatus};
+use peerdesk_core::peering::{BgpState, ConfigState, NewPeerGroup, NewSession, SessionType};
+use peerdesk_core::values::AddressFamily;
+use serde_json::Value;
+use std::path::PathBuf;
+use std::process::Command;
+use std::time::Duration;
+
+struct Lab {
+    dir: PathBuf,
+    json: Value,
+}
+
+fn lab_script() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../tests/lab/lab.sh")
+}
+
+impl Lab {
+    fn up() -> Option<Lab> {
+        let root = Command::new("id")
+            .arg("-u")
+            .output()
+            .map(|o| String::from_utf8_lossy(&o.stdout).trim() == "0")
+            .unwrap_or(false);
+        if !root {
+            assert!(
+                std::env::var_os("PEERDESK_REQUIRE_LAB").is_none(),
+                "the router lab needs root"
+            );
+            eprintln!("router lab skipped: it needs root for network namespaces");
+            return None;
+        }
+        let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+            .join(format!("../target/lab-jobs-{}", std::process::id()));
+        let ok = Command::new("bash")
+            .arg(lab_script())
+            .arg("up")
+            .arg(&dir)
+            .env("LAB_STRICT_MODES", "no")
+            .status()
+            .expect("bash runs lab.sh")
+            .success();
+        let lab = Lab {
+            json: serde_json::from_str(
+                &std::fs::read_to_string(dir.join("lab.json")).unwrap_or_default(),
+            )
+            .unwrap_or(Value::Null),
+            dir,
+        };
+        assert!(ok, "the lab came up");
+        Some(lab)
+    }
+
+    fn router(&self, name: &str) -> &Value {
+        self.json["routers"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|r| r["name"] == name)
+            .unwrap()
+    }
+}
+
+impl Drop for Lab {
+    fn drop(&mut self) {
+        let down = Command::new("bash")
+            .arg(lab_script())
+            .arg("down")
+            .arg(&self.dir)
+            .status();
+        if matches!(down, Ok(s) if s.success()) {
+            let _ = std::fs::remove_dir_all(&self.dir);
+        } else {
+            eprintln!(
+                "lab down failed: stop it with tests/lab/lab.sh down {}",
+                self.dir.display()
+            );
+        }
+    }
+}
+
+#[test]
+fn a_scheduled_configuration_of_two_sessions_runs_at_its_time_and_both_reach_established() {
+    let Some(lab) = Lab::up() else { return };
+    let f = core();
+    let ix = exchange(&f.core, "Lab IX", "192.0.2.0/24", "2001:db8:1::/64");
+    let r = lab.router("r1");
+    let password = std::fs::read_to_string(lab.json["ssh"]["password_file"].as_str().unwrap())
+        .unwrap()
+        .trim()
+        .to_string();
+    let router = f
+        .core
+        .add_router(&NewRouter {
+            name: "r1".into(),
+            mgmt_address: "127.0.0.1".into(),
+            ssh_port: r["ssh_port"].as_i64().unwrap(),
+            platform: Platform::Frr,
+            username: r["user"].as_str().unwrap().into(),
+            auth_method: AuthMethod::Password,
+            password: Some(password),
+            ssh_key_path: None,
+            local_asn: "64496".into(),
+            notes: String::new(),
+            control_command: None,
+            config_dir: None,
+            attachments: vec![attach(
+                &ix,
+                r["ipv4"].as_str().unwrap(),
+                r["ipv6"].as_str().unwrap(),
+            )],
+            new_peer_group: Some(NewPeerGroup {
+                router_id: None,
+                name: "IX-V4".into(),
+                exchange_id: Some(ix.id),
+                family: AddressFamily::Ipv4,
+                import_policy: "PEER-IN".into(),
+                export_policy: "PEER-OUT".into(),
+                max_prefix: Some(1000),
+                session_type: SessionType::Peer,
+            }),
+        })
+        .unwrap();
+    let key = f.core.probe_router_host_key(router.id).unwrap();
+    f.core
+        .trust_router_host_key(router.id, &key.fingerprint)
+        .unwrap();
+    let group = f
+        .core
+        .list_peer_groups()
+        .unwrap()
+        .into_iter()
+        .find(|g| g.router_id == router.id)
+        .unwrap();
+    // Far end 192.0.2.N answers as AS(64400+N).
+    let ids: Vec<i64> = [("64502", "192.0.2.102"), ("64503", "192.0.2.103")]
+        .iter()
+        .map(|(asn, ip)| {
+            f.core
+                .add_session(&NewSession {
+                    session_type: SessionType::Peer,
+                    exchange_id: Some(ix.id),
+                    router_id: router.id,
+                    asn: (*asn).into(),
+                    peer_name: format!("Lab far end AS{asn}"),
+                    as_set: String::new(),
+                    peer_ipv4: Some((*ip).into()),
+                    peer_group_v4: Some(group.id),
+                    peer_ipv6: None,
+                    peer_group_v6: None,
+                    md5_password: None,
+                    notes: String::new(),
+                })
+                .unwrap()
+                .remove(0)
+                .id
+        })
+        .collect();
+
+    let job = f
+        .core
+        .schedule_configure_sessions(&ids, &stamp(f.clock.now() + Minutes::minutes(60)))
+        .unwrap();
+    let runner = DefaultRunner {
+        wait_for_peer: Duration::from_secs(60),
+    };
+    f.clock.advance(Minutes::minutes(59));
+    assert_eq!(f.core.run_due_jobs(&runner, &NoEvents).unwrap(), 0);
+    for id in &ids {
+        assert_eq!(
+            f.core.get_session(*id).unwrap().config_state,
+            ConfigState::NotConfigured,
+            "nothing is pushed before the job's time"
+        );
+    }
+
+    f.clock.advance(Minutes::minutes(1));
+    assert_eq!(f.core.run_due_jobs(&runner, &NoEvents).unwrap(), 1);
+    let done = f.core.get_job(job.id).unwrap();
+    assert_eq!(
+        done.status,
+        JobStatus::Done,
+        "{} {:?}",
+        done.result,
+        done.log
+    );
+    assert_eq!(
+        done.result, "2 configured and Established",
+        "{:?}",
+        done.log
+    );
+    for id in &ids {
+        let s = f.core.get_session(*id).unwrap();
+        assert_eq!(s.config_state, ConfigState::Configured);
+        assert_eq!(s.bgp_state, Some(BgpState::Established), "{}", s.peer_ip);
+    }
+    let vtysh: Vec<String> = r["vtysh"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v.as_str().unwrap().to_string())
+        .collect();
+    let summary = Command::new(&vtysh[0])
+        .args(&vtysh[1..])
+        .args(["-c", "show bgp summary json"])
+        .output()
+        .unwrap();
+    let summary: Value = serde_json::from_slice(&summary.stdout).unwrap();
+    for ip in ["192.0.2.102", "192.0.2.103"] {
+        assert_eq!(
+            summary["ipv4Unicast"]["peers"][ip]["state"], "Established",
+            "the router itself reports {ip} Established"
+        );
+    }
+}
