@@ -416,6 +416,20 @@ fn recurring_jobs_schedule_their_next_run_and_follow_their_settings() {
         refresh[0].title,
         "Update Session States on every router (every 5 min)"
     );
+
+    // A day of refreshes every 5 minutes leaves only the newest runs in the history.
+    for _ in 0..(RECURRING_HISTORY + 20) {
+        f.clock.advance(Minutes::minutes(5));
+        assert_eq!(f.core.run_due_jobs(&runner, &NoEvents).unwrap(), 1);
+    }
+    let kept = f
+        .core
+        .list_jobs(true)
+        .unwrap()
+        .into_iter()
+        .filter(|j| j.kind == JobKind::RefreshStates && j.status == JobStatus::Done)
+        .count();
+    assert_eq!(kept, RECURRING_HISTORY as usize);
 }
 
 #[tokio::test(flavor = "current_thread", start_paused = true)]

@@ -318,6 +318,10 @@ impl CoreHandle for Arc<Peerdesk> {
     }
 }
 
+/// Finished runs kept per recurring kind: a refresh every 15 minutes would
+/// otherwise bury the configuration jobs in the history.
+pub const RECURRING_HISTORY: u32 = 50;
+
 /// The longest the loop sleeps before looking at the clock again.
 const LOOK_AGAIN: Duration = Duration::from_secs(30);
 
@@ -804,6 +808,7 @@ impl Peerdesk {
             if claimed.job.every_minutes.is_some() {
                 let settings = store::settings(&tx)?;
                 self.ensure_recurring(&tx, &settings)?;
+                store::prune_history(&tx, claimed.job.kind, RECURRING_HISTORY)?;
             }
             tx.commit()?;
         }

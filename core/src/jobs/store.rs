@@ -220,6 +220,18 @@ pub(super) fn pending_of_kind(conn: &Connection, kind: JobKind) -> Result<Vec<Jo
     Ok(out)
 }
 
+/// Deletes the finished runs of a recurring kind beyond the newest `keep`.
+pub(super) fn prune_history(conn: &Connection, kind: JobKind, keep: u32) -> Result<()> {
+    conn.execute(
+        "DELETE FROM jobs WHERE kind = ?1 AND status IN ('done', 'failed', 'cancelled')
+           AND id NOT IN (SELECT id FROM jobs WHERE kind = ?1
+                            AND status IN ('done', 'failed', 'cancelled')
+                          ORDER BY id DESC LIMIT ?2)",
+        params![kind, keep],
+    )?;
+    Ok(())
+}
+
 pub(super) fn next_run_at(conn: &Connection) -> Result<Option<String>> {
     Ok(conn.query_row(
         "SELECT min(run_at) FROM jobs WHERE status = 'scheduled'",
