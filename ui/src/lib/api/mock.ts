@@ -50,6 +50,7 @@ import type { SmtpSettingsChanges } from '$lib/bindings/SmtpSettingsChanges';
 import type { StoredMessage } from '$lib/bindings/StoredMessage';
 import type { ConfigState } from '$lib/bindings/ConfigState';
 import { filterSessions, textNeedle } from '../../views/peering/sessionFilter';
+import { jobHandlers } from './mockJobs';
 
 const now = () => new Date().toISOString();
 let nextId = 1;
@@ -981,6 +982,7 @@ const handlers: Record<string, (a: Args) => unknown> = {
   pick_file: (a) => (a!.purpose === 'sshKey' ? '/home/netops/.ssh/id_ed25519' : `/tmp/peerdesk-${String(a!.purpose)}`),
   ...pdbHandlers,
   ...messagingHandlers,
+  ...jobHandlers(emit, () => sessions),
 };
 
 export async function mockInvoke(command: string, args?: Args): Promise<unknown> {
