@@ -30,7 +30,7 @@ use clock::Clock;
 use rusqlite::Connection;
 use secrets::SecretStore;
 use std::path::Path;
-use std::sync::{Arc, Mutex, MutexGuard};
+use std::sync::{Arc, Mutex, MutexGuard, RwLock};
 
 pub struct Peerdesk {
     conn: Mutex<Connection>,
@@ -40,6 +40,8 @@ pub struct Peerdesk {
     clock: Arc<dyn Clock>,
     /// Wakes the scheduler task early when jobs change (see `jobs`).
     jobs_wake: tokio::sync::Notify,
+    /// How routers are reached; `None` is SSH (see `devices::transport`).
+    router_connector: RwLock<Option<Arc<dyn devices::transport::RouterConnector>>>,
 }
 
 impl Peerdesk {
@@ -70,6 +72,7 @@ impl Peerdesk {
             secrets,
             clock,
             jobs_wake: tokio::sync::Notify::new(),
+            router_connector: RwLock::new(None),
         }
     }
 

@@ -208,7 +208,7 @@ pub struct ImportResult {
 
 impl crate::Peerdesk {
     fn discover(&self, router: &super::Router) -> Result<Vec<DiscoveredNeighbor>> {
-        let ssh = self.login(router)?;
+        let ssh = self.connect_router(router)?;
         let cli = Cli {
             ssh: &ssh,
             control: &router.control_command,
@@ -227,6 +227,24 @@ impl crate::Peerdesk {
                 Ok(found)
             }
             Platform::Bird2 => parse_bird_protocols_all(&cli.run("show protocols all")?.stdout),
+            Platform::Junos | Platform::Iosxr | Platform::Eos => {
+                let text = match router.platform {
+                    Platform::Junos => "show configuration protocols bgp | display set",
+                    Platform::Iosxr => "show running-config router bgp",
+                    _ => "show running-config section router bgp",
+                };
+                let out = cli.run(text)?.stdout;
+                let mut found = match router.platform {
+                    Platform::Junos => super::neighbors::parse_junos_display_set(&out)?,
+                    Platform::Iosxr => super::neighbors::parse_iosxr_running_config(&out)?,
+                    _ => super::neighbors::parse_eos_running_config(&out)?,
+                };
+                let live = super::commit::live_states(&cli)?;
+                for n in &mut found {
+                    n.bgp_state = live.get(&n.peer_ip).copied();
+                }
+                Ok(found)
+            }
             other => Err(Error::invalid(
                 "platform",
                 format!(

@@ -3,11 +3,14 @@
 //! sit on with which addresses; the SSH transport ([`ssh`]) and the push
 //! pipeline with its FRR and BIRD drivers ([`push`]).
 
+mod commit;
 pub mod delete;
 pub mod import;
+mod neighbors;
 pub mod push;
 pub mod ssh;
 mod store;
+pub mod transport;
 
 use crate::audit::{self, AuditAction};
 use crate::error::{Error, Result};

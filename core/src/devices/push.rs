@@ -8,6 +8,7 @@
 //! timeout` and `configure confirm` / `undo` on a per-peer file.
 
 use super::ssh::{HostKey, Output, RouterSession, SshAuth, SshTarget};
+use super::transport::RouterTransport;
 use super::{AuthMethod, Platform, Router};
 use crate::audit::{self, AuditAction};
 use crate::error::{Error, Result};
@@ -52,7 +53,7 @@ fn shell_quote(s: &str) -> String {
 }
 
 pub(crate) struct Cli<'a> {
-    pub(crate) ssh: &'a RouterSession,
+    pub(crate) ssh: &'a dyn RouterTransport,
     pub(crate) control: &'a str,
     pub(crate) platform: Platform,
 }
@@ -262,8 +263,11 @@ impl crate::Peerdesk {
     ) -> Result<PushPreview> {
         let s = self.get_session(session_id)?;
         let router = self.router(s.router_id)?;
+        if router.platform == Platform::Sros {
+            return Err(super::commit::render_only(router.platform));
+        }
         let rendered = self.render_with_md5_placeholder(session_id, op, overrides)?;
-        let ssh = self.login(&router)?;
+        let ssh = self.connect_router(&router)?;
         let cli = Cli {
             ssh: &ssh,
             control: &router.control_command,
@@ -271,6 +275,9 @@ impl crate::Peerdesk {
         };
         let current = match router.platform {
             Platform::Bird2 => ssh.read(&bird_file(&router, &s))?.unwrap_or_default(),
+            Platform::Junos | Platform::Iosxr | Platform::Eos => {
+                super::commit::current_config(&cli, &router, &s)?
+            }
             _ => {
                 let running = cli.run("show running-config")?.stdout;
                 frr_neighbor_lines(&running, &s.peer_ip)
@@ -305,14 +312,8 @@ impl crate::Peerdesk {
     ) -> Result<PushOutcome> {
         let s = self.get_session(session_id)?;
         let router = self.router(s.router_id)?;
-        if !matches!(router.platform, Platform::Frr | Platform::Bird2) {
-            return Err(Error::invalid(
-                "platform",
-                format!(
-                    "pushing to {} routers is not available yet; use the rendered text",
-                    router.platform.as_str()
-                ),
-            ));
+        if router.platform == Platform::Sros {
+            return Err(super::commit::render_only(router.platform));
         }
         let rendered = self.render_with_md5_placeholder(session_id, op, overrides)?;
         let md5 = match &s.md5_ref {
@@ -335,7 +336,7 @@ impl crate::Peerdesk {
         };
 
         let result = (|| -> Result<(bool, Option<BgpState>, String)> {
-            let ssh = self.login(&router)?;
+            let ssh = self.connect_router(&router)?;
             note(
                 &mut log,
                 format!(
@@ -352,6 +353,16 @@ impl crate::Peerdesk {
                 Platform::Bird2 => self.push_bird(
                     &cli,
                     &ssh,
+                    &router,
+                    &s,
+                    op,
+                    &text,
+                    wait_for_peer,
+                    &mut log,
+                    &mut note,
+                ),
+                Platform::Junos | Platform::Iosxr | Platform::Eos => self.push_committed(
+                    &cli,
                     &router,
                     &s,
                     op,
@@ -529,7 +540,7 @@ impl crate::Peerdesk {
     fn push_bird(
         &self,
         cli: &Cli<'_>,
-        ssh: &RouterSession,
+        ssh: &dyn RouterTransport,
         router: &Router,
         s: &Session,
         op: ConfigOperation,
@@ -617,7 +628,7 @@ fn ssh_target(router: &Router, auth: SshAuth) -> SshTarget {
     }
 }
 
-fn describe(state: Option<BgpState>) -> String {
+pub(super) fn describe(state: Option<BgpState>) -> String {
     match state {
         Some(BgpState::Established) => "configured; the session is Established".into(),
         _ => "configured, waiting for the peer".into(),
@@ -625,7 +636,7 @@ fn describe(state: Option<BgpState>) -> String {
 }
 
 /// Asks for the state until Established or `wait` passes.
-fn poll(
+pub(super) fn poll(
     wait: Duration,
     mut read: impl FnMut() -> Result<Option<BgpState>>,
 ) -> Result<Option<BgpState>> {
@@ -769,7 +780,7 @@ impl crate::Peerdesk {
             router_id: Some(router_id),
             ..Default::default()
         })?;
-        let ssh = self.login(&router)?;
+        let ssh = self.connect_router(&router)?;
         let cli = Cli {
             ssh: &ssh,
             control: &router.control_command,
@@ -786,6 +797,7 @@ impl crate::Peerdesk {
                     .collect()
             }
             Platform::Frr => frr_summary_states(&cli.run("show bgp summary json")?.stdout),
+            Platform::Junos | Platform::Iosxr | Platform::Eos => super::commit::live_states(&cli)?,
             other => {
                 return Err(Error::invalid(
                     "platform",
@@ -909,7 +921,7 @@ impl crate::Peerdesk {
                 text.lines().count()
             ),
         );
-        let ssh = self.login(&router)?;
+        let ssh = self.connect_router(&router)?;
         let cli = Cli {
             ssh: &ssh,
             control: &router.control_command,
