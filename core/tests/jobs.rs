@@ -296,7 +296,7 @@ fn a_job_cut_off_by_a_crash_is_interrupted_reconciled_and_not_run_again() {
     );
     // Reconciling reads the router; the fixture's router is unreachable, which
     // is recorded, and nothing is marked configured.
-    restarted.reconcile_interrupted(&NoEvents).unwrap();
+    restarted.reconcile_interrupted_jobs(&NoEvents).unwrap();
     let j = restarted.get_job(job.id).unwrap();
     assert_eq!(j.status, JobStatus::Interrupted);
     assert!(j.result.starts_with("Interrupted"), "{}", j.result);

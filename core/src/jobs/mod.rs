@@ -238,17 +238,23 @@ impl JobRunner for DefaultRunner {
             JobKind::PeeringdbSync => {
                 let opts = core.peeringdb_options()?;
                 let s = core.sync_peeringdb(&opts, events)?;
+                let (upserted, deleted) = s
+                    .types
+                    .iter()
+                    .fold((0, 0), |(u, d), t| (u + t.upserted, d + t.deleted));
                 Ok(JobOutcome {
                     ok: true,
-                    message: serde_json::to_value(&s)
-                        .ok()
-                        .and_then(|v| {
-                            v.get("message")
-                                .and_then(|m| m.as_str())
-                                .map(str::to_string)
-                        })
-                        .unwrap_or_else(|| "PeeringDB mirror synced".into()),
-                    log: Vec::new(),
+                    message: format!(
+                        "PeeringDB {} sync: {upserted} records updated, {deleted} deleted, {} requests in {:.1} s",
+                        if s.full { "full" } else { "incremental" },
+                        s.requests,
+                        s.millis as f64 / 1000.0
+                    ),
+                    log: s
+                        .types
+                        .iter()
+                        .map(|t| format!("{}: {} updated, {} deleted", t.object_type, t.upserted, t.deleted))
+                        .collect(),
                 })
             }
             JobKind::RefreshStates => {
@@ -337,7 +343,7 @@ pub async fn run_scheduler<H: CoreHandle>(
         let started = tokio::task::spawn_blocking(move || {
             let core = h.core();
             core.start_jobs(&*ev)?;
-            core.reconcile_interrupted(&*ev)
+            core.reconcile_interrupted_jobs(&*ev)
         })
         .await;
         report_failure(&*events, started);
@@ -687,7 +693,7 @@ impl Peerdesk {
     /// Reads the routers of interrupted configuration jobs and records what
     /// they have: a session the router has is marked configured, one it lacks
     /// keeps its state. The job is not run again; the user decides.
-    pub fn reconcile_interrupted(&self, events: &dyn EventSink) -> Result<()> {
+    pub fn reconcile_interrupted_jobs(&self, events: &dyn EventSink) -> Result<()> {
         let jobs = store::in_status(&*self.db()?, JobStatus::Interrupted)?;
         for job in jobs.into_iter().filter(|j| j.result.is_empty()) {
             let mut log = Vec::new();
