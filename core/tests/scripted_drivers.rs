@@ -410,6 +410,26 @@ mod junos {
     }
 }
 
+#[test]
+fn a_connection_lost_after_commit_confirmed_is_unreachable_and_the_session_is_not_configured() {
+    let l = lab(Platform::Junos);
+    let s = l.session("192.0.2.100");
+    let t = l.replay("junos-lost");
+    let err = l.push(&s, ConfigOperation::Add).unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::Unreachable, "{err}");
+    assert!(
+        err.to_string().contains("rolls it back by itself"),
+        "the user learns the router undoes the unconfirmed commit: {err}"
+    );
+    assert_ne!(
+        l.f.core.get_session(s.id).unwrap().config_state,
+        ConfigState::Configured,
+        "nothing is marked configured that the router may not keep"
+    );
+    t.finish();
+    assert!(!t.sent().iter().any(|c| c == words(Platform::Junos).1));
+}
+
 mod iosxr {
     use super::*;
 

@@ -8,7 +8,8 @@
 //! more `> ` lines (the command the driver must send, one line each; a
 //! multi-line CLI script is several `> ` lines, `>` alone an empty line),
 //! then the router's output verbatim, then `= exit <status>` (a line `\ no
-//! newline` just before it: the output ends without one). A command that
+//! newline` just before it: the output ends without one), or `= lost`: the
+//! connection drops while the command runs. A command that
 //! differs from the next step, or any command after the last step, fails the
 //! test at once with both texts; [`Transcript::finish`] fails it when steps
 //! were left unsent.
@@ -16,13 +17,14 @@
 use peerdesk_core::devices::ssh::Output;
 use peerdesk_core::devices::transport::{RouterConnector, RouterTransport};
 use peerdesk_core::devices::Router;
-use peerdesk_core::Result;
+use peerdesk_core::{Error, Result};
 use std::sync::{Arc, Mutex};
 
 struct Step {
     command: String,
     output: String,
-    status: i32,
+    /// `None`: the connection was lost during the command.
+    status: Option<i32>,
     line: usize,
 }
 
@@ -40,7 +42,7 @@ fn parse(name: &str, text: &str) -> Vec<Step> {
     let mut start = 0;
     let mut in_output = false;
     for (i, line) in text.lines().enumerate() {
-        if let Some(status) = line.strip_prefix("= exit ") {
+        if line.starts_with("= exit ") || line == "= lost" {
             assert!(
                 !command.is_empty(),
                 "{name}:{}: `= exit` without a command",
@@ -52,10 +54,11 @@ fn parse(name: &str, text: &str) -> Vec<Step> {
             steps.push(Step {
                 command: command.join("\n"),
                 output: std::mem::take(&mut output),
-                status: status
-                    .trim()
-                    .parse()
-                    .unwrap_or_else(|_| panic!("{name}:{}: `= exit` needs a number", i + 1)),
+                status: line.strip_prefix("= exit ").map(|st| {
+                    st.trim()
+                        .parse()
+                        .unwrap_or_else(|_| panic!("{name}:{}: `= exit` needs a number", i + 1))
+                }),
                 line: start,
             });
             command.clear();
@@ -152,8 +155,13 @@ impl RouterTransport for Shell {
             );
         }
         *next += 1;
+        let Some(status) = step.status else {
+            return Err(Error::Unreachable(
+                "the connection to the router was lost: the transcript drops it here".into(),
+            ));
+        };
         Ok(Output {
-            status: step.status,
+            status,
             stdout: step.output.clone(),
             stderr: String::new(),
         })
