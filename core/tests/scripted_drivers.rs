@@ -410,6 +410,51 @@ mod junos {
     }
 }
 
+/// Config Manager's review reads only the neighbour's lines and sends nothing else.
+fn preview_shows_the_neighbours_current_lines(p: Platform, name: &str, expected: &str) {
+    let l = lab(p);
+    let s = l.session("192.0.2.100");
+    let t = l.replay(&format!("{name}-preview"));
+    let preview =
+        l.f.core
+            .preview_push(s.id, ConfigOperation::Shutdown, &ConfigOverrides::default())
+            .unwrap();
+    assert_eq!(preview.current, expected);
+    assert!(
+        !preview.current.contains("192.0.2.50"),
+        "another neighbour's lines are not shown"
+    );
+    t.finish();
+}
+
+#[test]
+fn config_manager_shows_each_platforms_current_lines_for_the_neighbour() {
+    preview_shows_the_neighbours_current_lines(
+        Platform::Junos,
+        "junos",
+        "set protocols bgp group IX-V4 neighbor 192.0.2.100 description \"Example Peer\"\n\
+         set protocols bgp group IX-V4 neighbor 192.0.2.100 family inet unicast prefix-limit maximum 100\n\
+         set protocols bgp group IX-V4 neighbor 192.0.2.100 import PEER-IN\n\
+         set protocols bgp group IX-V4 neighbor 192.0.2.100 export PEER-OUT\n\
+         set protocols bgp group IX-V4 neighbor 192.0.2.100 peer-as 64500\n",
+    );
+    preview_shows_the_neighbours_current_lines(
+        Platform::Iosxr,
+        "iosxr",
+        "router bgp 64496\n neighbor 192.0.2.100\n  remote-as 64500\n  use neighbor-group IX-V4\n  \
+         description Example Peer\n  address-family ipv4 unicast\n   route-policy PEER-IN in\n   \
+         maximum-prefix 100 90\n   route-policy PEER-OUT out\n  !\n !\n!\n",
+    );
+    preview_shows_the_neighbours_current_lines(
+        Platform::Eos,
+        "eos",
+        "   neighbor 192.0.2.100 peer group IX-V4\n   neighbor 192.0.2.100 remote-as 64500\n   \
+         neighbor 192.0.2.100 description Example Peer\n   neighbor 192.0.2.100 route-map PEER-IN in\n   \
+         neighbor 192.0.2.100 route-map PEER-OUT out\n   neighbor 192.0.2.100 maximum-routes 100\n      \
+         neighbor 192.0.2.100 activate\n",
+    );
+}
+
 #[test]
 fn a_connection_lost_after_commit_confirmed_is_unreachable_and_the_session_is_not_configured() {
     let l = lab(Platform::Junos);
