@@ -21,6 +21,7 @@ pub mod peeringdb;
 pub mod secrets;
 pub mod settings;
 pub mod store;
+pub mod sync;
 pub mod templating;
 pub mod values;
 

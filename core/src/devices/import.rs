@@ -207,7 +207,7 @@ pub struct ImportResult {
 }
 
 impl crate::Peerdesk {
-    fn discover(&self, router: &super::Router) -> Result<Vec<DiscoveredNeighbor>> {
+    pub(crate) fn discover(&self, router: &super::Router) -> Result<Vec<DiscoveredNeighbor>> {
         let ssh = self.connect_router(router)?;
         let cli = Cli {
             ssh: &ssh,

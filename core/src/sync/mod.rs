@@ -1,0 +1,998 @@
+//! Offline first: the per-router outbox, reachability, and sync with drift.
+//!
+//! A change meant for a router becomes an [`OutboxItem`]: the session, the
+//! operation and its one-time overrides, the configuration rendered when it
+//! was queued (MD5 masked), the router's lines it was reviewed against and the
+//! diff, who approved it and when. Items are reviewed, edited, approved,
+//! reordered or discarded with no network at all.
+//!
+//! [`Peerdesk::sync_router`] is what happens when a router is reachable: pull
+//! its neighbours and states first, report drift against the database (never
+//! acting on it), reconcile items a crash cut off, then apply the approved
+//! items in order through the push pipeline. Right before an item is applied
+//! the router's lines for its neighbour are read again; when they are not
+//! what the item was reviewed against, the item goes back to review with the
+//! new lines and diff instead. An item is marked applying in its own
+//! transaction before the push, so a process that dies mid-push leaves it
+//! applying; [`Peerdesk::start_sync`] (at open) makes it interrupted, and the
+//! next sync reads the router and records what it really has.
+//!
+//! Reachability is a TCP connect to the router's SSH port with a short
+//! timeout; failures back off ([`next_probe_delay`]). This module stops at the
+//! push pipeline (`devices::push`) and the neighbour reader (`devices::import`).
+
+mod drift;
+mod store;
+
+pub use drift::{compute_drift, Drift, DriftDifference, MissingSession};
+
+use crate::audit::{self, AuditAction};
+use crate::devices::import::DiscoveredNeighbor;
+use crate::devices::{Platform, Router};
+use crate::error::{Error, Result};
+use crate::peering::{AdminState, ConfigState, Session, SessionFilter};
+use crate::templating::config::{ConfigOperation, ConfigOverrides, MD5_PLACEHOLDER};
+use crate::templating::diff::DiffLine;
+use crate::Peerdesk;
+use chrono::Duration as Span;
+use serde::{Deserialize, Serialize};
+use std::collections::HashMap;
+use std::net::{IpAddr, TcpStream, ToSocketAddrs};
+use std::time::Duration;
+use ts_rs::TS;
+
+const MASK: &str = "********";
+
+/// How long a reachability probe waits for the SSH port to answer.
+pub const PROBE_TIMEOUT: Duration = Duration::from_secs(2);
+
+/// How long a sync waits for each applied session to reach Established
+/// (the push pipeline's default).
+pub const PEER_WAIT: Duration = Duration::from_secs(60);
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub enum OutboxStatus {
+    /// Waiting for the user to look at it (new, edited, or sent back by a sync).
+    Review,
+    /// Approved: the next sync applies it.
+    Approved,
+    /// Being pushed now.
+    Applying,
+    /// The router has it.
+    Applied,
+    /// The router refused it (and was rolled back); edit, approve again or discard.
+    Failed,
+    /// Peerdesk stopped during the push; the next sync reads the router and decides.
+    Interrupted,
+    /// Dropped by the user; kept for the record.
+    Discarded,
+}
+
+/// The one-time overrides of an item (Config Manager's fields). No secret:
+/// the MD5 password is filled in from the keyring at push time only.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase", default)]
+pub struct OutboxOverrides {
+    #[ts(optional)]
+    pub description: Option<String>,
+    #[ts(optional)]
+    pub max_prefix: Option<i64>,
+    #[ts(optional)]
+    pub import_policy: Option<String>,
+    #[ts(optional)]
+    pub export_policy: Option<String>,
+    #[ts(optional)]
+    pub extra_lines: Option<String>,
+}
+
+impl OutboxOverrides {
+    fn to_config(&self) -> ConfigOverrides {
+        ConfigOverrides {
+            description: self.description.clone(),
+            max_prefix: self.max_prefix,
+            import_policy: self.import_policy.clone(),
+            export_policy: self.export_policy.clone(),
+            extra_lines: self.extra_lines.clone(),
+            admin_down: None,
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct OutboxItem {
+    pub id: i64,
+    pub router_id: i64,
+    pub router_name: String,
+    pub session_id: i64,
+    pub peer_ip: String,
+    pub asn: u32,
+    pub network_name: String,
+    pub operation: ConfigOperation,
+    pub overrides: OutboxOverrides,
+    /// The configuration to send, MD5 password masked.
+    pub rendered: String,
+    /// The router's lines for this neighbour when the item was reviewed;
+    /// `None` until they were read (queued with no network).
+    pub reviewed_current: Option<String>,
+    /// `reviewed_current` against what the neighbour will be after the change.
+    pub diff: Vec<DiffLine>,
+    pub status: OutboxStatus,
+    /// Order among the router's items (lower first).
+    pub position: i64,
+    /// The coordinator (Settings) who approved it.
+    pub approved_by: Option<String>,
+    pub approved_at: Option<String>,
+    pub created_at: String,
+    pub updated_at: String,
+    pub applied_at: Option<String>,
+    /// Why it is not applied (refused, sent back to review, interrupted), in words.
+    pub last_error: String,
+}
+
+/// What Peerdesk knows about reaching a router.
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct RouterReachability {
+    pub router_id: i64,
+    pub router_name: String,
+    /// `None` while the router was never probed.
+    pub reachable: Option<bool>,
+    /// Probes failed in a row.
+    pub failures: u32,
+    pub last_probe_at: Option<String>,
+    pub last_seen_at: Option<String>,
+    pub next_probe_at: Option<String>,
+    pub last_error: String,
+    /// Approved items waiting for this router.
+    pub approved_items: u32,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub enum ItemOutcome {
+    /// Pushed and verified (or found on the router after an interruption).
+    Applied,
+    /// Not applied: the router or the rendered text changed since review.
+    ReturnedToReview,
+    /// The router refused it; it was rolled back.
+    Failed,
+    /// Not tried in this sync (the router went away, or an earlier item of
+    /// the same session did not go through); stays approved.
+    Held,
+    /// The push was cut off and the router's state is unknown.
+    Interrupted,
+}
+
+#[derive(Debug, Clone, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct ItemResult {
+    pub item_id: i64,
+    pub session_id: i64,
+    pub peer_ip: String,
+    pub operation: ConfigOperation,
+    pub outcome: ItemOutcome,
+    pub message: String,
+}
+
+/// What one sync with a router found and did.
+#[derive(Debug, Clone, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct SyncReport {
+    pub router_id: i64,
+    pub router_name: String,
+    /// Neighbours the router has now.
+    pub neighbours: u32,
+    pub drift: Drift,
+    /// Interrupted items settled from what the router has.
+    pub reconciled: Vec<ItemResult>,
+    /// Approved items, in the order they were taken.
+    pub items: Vec<ItemResult>,
+    pub message: String,
+    pub log: Vec<String>,
+}
+
+/// When to probe a router again after `failures` failed probes in a row: once
+/// a minute while it answers; 5 s after a first failure, doubling up to 5 minutes.
+pub fn next_probe_delay(failures: u32) -> Span {
+    if failures == 0 {
+        return Span::seconds(60);
+    }
+    let secs = 5i64.saturating_mul(1i64 << (failures - 1).min(16));
+    Span::seconds(secs.min(300))
+}
+
+fn masked(text: &str) -> String {
+    text.replace(MD5_PLACEHOLDER, MASK)
+}
+
+/// The errors after which nothing changed on the router and the item waits
+/// for the next sync as it was.
+fn leaves_router_untouched(e: &Error) -> bool {
+    matches!(
+        e,
+        Error::Unreachable(_)
+            | Error::AuthFailed(_)
+            | Error::HostKeyUnknown { .. }
+            | Error::HostKeyMismatch { .. }
+            | Error::ConnectionLost { restored: true, .. }
+            | Error::Secrets(_)
+    )
+}
+
+fn ip_key(ip: &str) -> String {
+    ip.parse::<IpAddr>()
+        .map(|a| a.to_string())
+        .unwrap_or_else(|_| ip.to_string())
+}
+
+impl Peerdesk {
+    /// Queues a change for the session's router. Renders now (no router is
+    /// contacted, so this works with no network); the router's lines are read
+    /// at review or sync. The item waits in review.
+    pub fn queue_change(
+        &self,
+        session_id: i64,
+        op: ConfigOperation,
+        overrides: &OutboxOverrides,
+    ) -> Result<OutboxItem> {
+        let s = self.get_session(session_id)?;
+        let router = self.router(s.router_id)?;
+        if router.platform == Platform::Sros {
+            return Err(Error::invalid(
+                "platform",
+                format!(
+                    "{} routers are rendered only: copy the configuration instead",
+                    router.platform.as_str()
+                ),
+            ));
+        }
+        let rendered = self.render_with_md5_placeholder(session_id, op, &overrides.to_config())?;
+        let now = self.now();
+        let mut conn = self.db()?;
+        let tx = conn.transaction()?;
+        if store::open_duplicate(&tx, session_id, op)?.is_some() {
+            return Err(Error::conflict(
+                "operation",
+                format!(
+                    "{} of {} is already in the outbox: edit or discard that item",
+                    op.as_str(),
+                    s.peer_ip
+                ),
+            ));
+        }
+        let id = store::insert(
+            &tx,
+            &store::NewItem {
+                router_id: router.id,
+                session_id,
+                operation: op,
+                overrides,
+                rendered: &masked(&rendered.text),
+            },
+            &now,
+        )?;
+        let item = store::get(&tx, id)?;
+        audit::record(
+            &tx,
+            &now,
+            "outbox_item",
+            Some(id),
+            AuditAction::Create,
+            &format!("Queued {} {} for {}", op.as_str(), s.peer_ip, router.name),
+            None::<&()>,
+            Some(&item),
+        )?;
+        tx.commit()?;
+        Ok(item)
+    }
+
+    /// The items still needing something (review, approved, applying, failed,
+    /// interrupted), by router and position; of one router when given.
+    pub fn list_router_outbox(&self, router_id: Option<i64>) -> Result<Vec<OutboxItem>> {
+        store::list_open(&*self.db()?, router_id)
+    }
+
+    pub fn get_outbox_item(&self, item_id: i64) -> Result<OutboxItem> {
+        store::get(&*self.db()?, item_id)
+    }
+
+    /// Approves an item in review (or a failed one, to try again); the
+    /// coordinator named in Settings is recorded as the approver.
+    pub fn approve_outbox_item(&self, item_id: i64) -> Result<OutboxItem> {
+        let by = self.get_settings()?.coordinator_name;
+        let now = self.now();
+        let mut conn = self.db()?;
+        let tx = conn.transaction()?;
+        let before = store::get(&tx, item_id)?;
+        if !store::approve(&tx, item_id, &by, &now)? {
+            return Err(Error::conflict(
+                "status",
+                format!(
+                    "only an item in review or failed can be approved; this one is {}",
+                    before.status.as_str()
+                ),
+            ));
+        }
+        let after = store::get(&tx, item_id)?;
+        audit::record(
+            &tx,
+            &now,
+            "outbox_item",
+            Some(item_id),
+            AuditAction::Update,
+            &format!(
+                "Approved {} {} for {}",
+                before.operation.as_str(),
+                before.peer_ip,
+                before.router_name
+            ),
+            Some(&before),
+            Some(&after),
+        )?;
+        tx.commit()?;
+        Ok(after)
+    }
+
+    /// Moves an item to `index` (0 = first) among its router's open items.
+    pub fn reorder_outbox_item(&self, item_id: i64, index: u32) -> Result<Vec<OutboxItem>> {
+        let now = self.now();
+        let router_id = {
+            let mut conn = self.db()?;
+            let tx = conn.transaction()?;
+            let item = store::get(&tx, item_id)?;
+            let mut order = store::open_order(&tx, item.router_id)?;
+            let Some(at) = order.iter().position(|id| *id == item_id) else {
+                return Err(Error::conflict(
+                    "status",
+                    format!("a {} item is no longer in the outbox", item.status.as_str()),
+                ));
+            };
+            order.remove(at);
+            order.insert((index as usize).min(order.len()), item_id);
+            for (pos, id) in order.iter().enumerate() {
+                store::set_position(&tx, *id, pos as i64 + 1, &now)?;
+            }
+            tx.commit()?;
+            item.router_id
+        };
+        self.list_router_outbox(Some(router_id))
+    }
+
+    /// Discards an item that is not being applied; it is kept for the record.
+    pub fn discard_outbox_item(&self, item_id: i64) -> Result<OutboxItem> {
+        self.transition_item(
+            item_id,
+            &[
+                OutboxStatus::Review,
+                OutboxStatus::Approved,
+                OutboxStatus::Failed,
+                OutboxStatus::Interrupted,
+            ],
+            OutboxStatus::Discarded,
+            "Discarded",
+        )
+    }
+
+    fn transition_item(
+        &self,
+        item_id: i64,
+        from: &[OutboxStatus],
+        to: OutboxStatus,
+        verb: &str,
+    ) -> Result<OutboxItem> {
+        let now = self.now();
+        let mut conn = self.db()?;
+        let tx = conn.transaction()?;
+        let before = store::get(&tx, item_id)?;
+        if !store::transition(&tx, item_id, from, to, "", &now)? {
+            return Err(Error::conflict(
+                "status",
+                format!("a {} item cannot be {verb}", before.status.as_str()).to_lowercase(),
+            ));
+        }
+        let after = store::get(&tx, item_id)?;
+        audit::record(
+            &tx,
+            &now,
+            "outbox_item",
+            Some(item_id),
+            AuditAction::Update,
+            &format!(
+                "{verb} {} {} for {}",
+                before.operation.as_str(),
+                before.peer_ip,
+                before.router_name
+            ),
+            Some(&before),
+            Some(&after),
+        )?;
+        tx.commit()?;
+        Ok(after)
+    }
+
+    /// Renders the item again with new overrides; it goes back to review (its
+    /// approval no longer covers what will be sent). The diff is shown again
+    /// after the router's lines are next read (review or sync).
+    pub fn edit_outbox_item(
+        &self,
+        item_id: i64,
+        overrides: &OutboxOverrides,
+    ) -> Result<OutboxItem> {
+        let item = self.get_outbox_item(item_id)?;
+        if !matches!(
+            item.status,
+            OutboxStatus::Review | OutboxStatus::Approved | OutboxStatus::Failed
+        ) {
+            return Err(Error::conflict(
+                "status",
+                format!("a {} item cannot be edited", item.status.as_str()),
+            ));
+        }
+        let rendered = self.render_with_md5_placeholder(
+            item.session_id,
+            item.operation,
+            &overrides.to_config(),
+        )?;
+        let now = self.now();
+        let mut conn = self.db()?;
+        let tx = conn.transaction()?;
+        // Checked again inside the transaction: a sync may have claimed it meanwhile.
+        let before = store::get(&tx, item_id)?;
+        if before.status != item.status {
+            return Err(Error::conflict(
+                "status",
+                format!("the item became {} meanwhile", before.status.as_str()),
+            ));
+        }
+        store::set_render(&tx, item_id, overrides, &masked(&rendered.text), &now)?;
+        let after = store::get(&tx, item_id)?;
+        audit::record(
+            &tx,
+            &now,
+            "outbox_item",
+            Some(item_id),
+            AuditAction::Update,
+            &format!(
+                "Edited {} {} for {}",
+                item.operation.as_str(),
+                item.peer_ip,
+                item.router_name
+            ),
+            Some(&before),
+            Some(&after),
+        )?;
+        tx.commit()?;
+        Ok(after)
+    }
+
+    /// Reads the router's lines for every item of the router in review (one
+    /// connection) and stores them with the diff, so the review shows what
+    /// the router really has.
+    pub fn review_outbox(&self, router_id: i64) -> Result<Vec<OutboxItem>> {
+        let router = self.router(router_id)?;
+        let items = store::in_status(&*self.db()?, router_id, OutboxStatus::Review)?;
+        if !items.is_empty() {
+            let ssh = self.reach(&router, self.connect_router(&router))?;
+            for item in &items {
+                let s = self.get_session(item.session_id)?;
+                let rendered = self.render_with_md5_placeholder(
+                    s.id,
+                    item.operation,
+                    &item.overrides.to_config(),
+                )?;
+                let preview =
+                    self.preview_on(&*ssh, &router, &s, item.operation, &rendered.text)?;
+                let now = self.now();
+                let conn = self.db()?;
+                store::set_reviewed(
+                    &conn,
+                    item.id,
+                    Some(&preview.current),
+                    &store::diff_text(&preview.diff),
+                    &now,
+                )?;
+            }
+        }
+        self.list_router_outbox(Some(router_id))
+    }
+
+    /// What the app does on open, before any router is contacted: items a
+    /// dead process left applying become interrupted. The next sync with
+    /// their router reads it and records what it has.
+    pub fn start_sync(&self) -> Result<Vec<i64>> {
+        let now = self.now();
+        let mut conn = self.db()?;
+        let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+        let ids = store::interrupt_applying(&tx, &now)?;
+        tx.commit()?;
+        Ok(ids)
+    }
+
+    /// Reachable / unreachable / last seen for every router.
+    pub fn router_reachability(&self) -> Result<Vec<RouterReachability>> {
+        store::reachability(&*self.db()?)
+    }
+
+    /// Probes one router now: a TCP connect to its SSH port.
+    pub fn probe_router(&self, router_id: i64) -> Result<RouterReachability> {
+        let router = self.router(router_id)?;
+        let result = tcp_probe(&router.mgmt_address, router.ssh_port, PROBE_TIMEOUT);
+        self.record_probe(router_id, result.as_ref().err().map(String::as_str))?;
+        store::reachability_of(&*self.db()?, router_id)
+    }
+
+    /// Probes every router whose next probe time has come (or that was never
+    /// probed): the background loop calls this and syncs the routers that
+    /// answer and have approved items.
+    pub fn probe_due_routers(&self) -> Result<Vec<RouterReachability>> {
+        let now = self.now();
+        let due: Vec<i64> = self
+            .router_reachability()?
+            .into_iter()
+            .filter(|r| r.next_probe_at.as_deref().is_none_or(|t| t <= now.as_str()))
+            .map(|r| r.router_id)
+            .collect();
+        due.into_iter().map(|id| self.probe_router(id)).collect()
+    }
+
+    fn record_probe(&self, router_id: i64, error: Option<&str>) -> Result<()> {
+        let now = self.clock.now();
+        let conn = self.db()?;
+        store::record_probe(
+            &conn,
+            router_id,
+            error.is_none(),
+            error.unwrap_or(""),
+            &crate::clock::stamp(now),
+            |failures| crate::clock::stamp(now + next_probe_delay(failures)),
+        )
+    }
+
+    /// Passes a router call's result through, noting reachability on the way:
+    /// an answer means reachable, `unreachable` means down.
+    fn reach<T>(&self, router: &Router, result: Result<T>) -> Result<T> {
+        match &result {
+            Ok(_) => self.record_probe(router.id, None)?,
+            Err(e @ Error::Unreachable(_)) => self.record_probe(router.id, Some(&e.to_string()))?,
+            Err(_) => {}
+        }
+        result
+    }
+
+    /// Syncs with a router: pull, drift, reconcile interrupted items, then
+    /// apply the approved items in order. Drift is only reported.
+    pub fn sync_router(&self, router_id: i64) -> Result<SyncReport> {
+        self.sync_router_with(router_id, PEER_WAIT)
+    }
+
+    /// [`Self::sync_router`] with how long each push waits for its session.
+    pub fn sync_router_with(&self, router_id: i64, peer_wait: Duration) -> Result<SyncReport> {
+        let router = self.router(router_id)?;
+        let mut log = Vec::new();
+        let neighbours = self.reach(&router, self.discover(&router))?;
+        log.push(format!(
+            "read {} neighbours from {}",
+            neighbours.len(),
+            router.name
+        ));
+        let sessions = self.list_sessions(&SessionFilter {
+            router_id: Some(router_id),
+            ..Default::default()
+        })?;
+        self.record_pulled_states(&neighbours, &sessions)?;
+        let drift = compute_drift(&neighbours, &sessions);
+        log.push(format!(
+            "drift: {} on the router only, {} missing on the router, {} differing",
+            drift.on_router_only.len(),
+            drift.missing_on_router.len(),
+            drift.differing.len()
+        ));
+        let reconciled = self.reconcile_interrupted_items(&router, &neighbours, &mut log)?;
+        let items = self.apply_approved(&router, peer_wait, &mut log)?;
+        let applied = items
+            .iter()
+            .filter(|i| i.outcome == ItemOutcome::Applied)
+            .count();
+        let returned = items
+            .iter()
+            .filter(|i| i.outcome == ItemOutcome::ReturnedToReview)
+            .count();
+        let failed = items
+            .iter()
+            .filter(|i| i.outcome == ItemOutcome::Failed)
+            .count();
+        let mut message = format!("{}: {applied} applied", router.name);
+        if returned > 0 {
+            message.push_str(&format!(", {returned} back to review"));
+        }
+        if failed > 0 {
+            message.push_str(&format!(", {failed} refused"));
+        }
+        if !drift.is_empty() {
+            message.push_str("; the router differs from Peerdesk (see drift)");
+        }
+        Ok(SyncReport {
+            router_id,
+            router_name: router.name,
+            neighbours: neighbours.len() as u32,
+            drift,
+            reconciled,
+            items,
+            message,
+            log,
+        })
+    }
+
+    /// The pull's BGP states go onto the sessions (as Update Session States
+    /// would); their configuration state is left alone.
+    fn record_pulled_states(
+        &self,
+        neighbours: &[DiscoveredNeighbor],
+        sessions: &[Session],
+    ) -> Result<()> {
+        let by_ip: HashMap<String, &DiscoveredNeighbor> =
+            neighbours.iter().map(|n| (ip_key(&n.peer_ip), n)).collect();
+        let now = self.now();
+        let mut conn = self.db()?;
+        let tx = conn.transaction()?;
+        for s in sessions {
+            let state = by_ip.get(&ip_key(&s.peer_ip)).and_then(|n| n.bgp_state);
+            crate::peering::set_states(&tx, s.id, s.config_state, state, Some(&now))?;
+        }
+        tx.commit()?;
+        Ok(())
+    }
+
+    /// Interrupted items of this router: the session gets the state the
+    /// router shows (configured only when the router has the neighbour); an
+    /// item whose change the router shows is applied, any other goes back to
+    /// review. Nothing is pushed.
+    fn reconcile_interrupted_items(
+        &self,
+        router: &Router,
+        neighbours: &[DiscoveredNeighbor],
+        log: &mut Vec<String>,
+    ) -> Result<Vec<ItemResult>> {
+        let items = store::in_status(&*self.db()?, router.id, OutboxStatus::Interrupted)?;
+        let mut out = Vec::new();
+        for item in items {
+            let n = neighbours
+                .iter()
+                .find(|n| ip_key(&n.peer_ip) == ip_key(&item.peer_ip));
+            let done = drift::router_has_change(item.operation, n);
+            let s = self.get_session(item.session_id)?;
+            let now = self.now();
+            let mut conn = self.db()?;
+            let tx = conn.transaction()?;
+            let config_state = if n.is_some() {
+                ConfigState::Configured
+            } else {
+                ConfigState::NotConfigured
+            };
+            crate::peering::set_states(
+                &tx,
+                s.id,
+                config_state,
+                n.and_then(|n| n.bgp_state),
+                Some(&now),
+            )?;
+            if let Some(n) = n {
+                crate::peering::set_admin_state(
+                    &tx,
+                    s.id,
+                    if n.admin_down {
+                        AdminState::Down
+                    } else {
+                        AdminState::Up
+                    },
+                )?;
+            }
+            let (to, outcome, message) = if done {
+                (
+                    OutboxStatus::Applied,
+                    ItemOutcome::Applied,
+                    "interrupted; the router has the change".to_string(),
+                )
+            } else {
+                (
+                    OutboxStatus::Review,
+                    ItemOutcome::ReturnedToReview,
+                    "interrupted before the router took the change: review and approve it again"
+                        .to_string(),
+                )
+            };
+            store::transition(
+                &tx,
+                item.id,
+                &[OutboxStatus::Interrupted],
+                to,
+                if done { "" } else { &message },
+                &now,
+            )?;
+            let after = crate::peering::get_session_in(&tx, s.id)?;
+            audit::record(
+                &tx,
+                &now,
+                "session",
+                Some(s.id),
+                AuditAction::Update,
+                &format!(
+                    "Reconciled {} on {} after an interruption: {}",
+                    s.peer_ip,
+                    router.name,
+                    if n.is_some() {
+                        "the router has the neighbour"
+                    } else {
+                        "the router does not have the neighbour"
+                    }
+                ),
+                Some(&s),
+                Some(&after),
+            )?;
+            tx.commit()?;
+            log.push(format!(
+                "{} {}: {message}",
+                item.operation.as_str(),
+                item.peer_ip
+            ));
+            out.push(ItemResult {
+                item_id: item.id,
+                session_id: item.session_id,
+                peer_ip: item.peer_ip,
+                operation: item.operation,
+                outcome,
+                message,
+            });
+        }
+        Ok(out)
+    }
+
+    /// Sends a checked item back to review with what the router has now.
+    fn back_to_review(
+        &self,
+        item: &OutboxItem,
+        current: Option<&str>,
+        diff: &[DiffLine],
+        why: &str,
+    ) -> Result<()> {
+        let now = self.now();
+        let mut conn = self.db()?;
+        let tx = conn.transaction()?;
+        if current.is_some() {
+            store::set_reviewed(&tx, item.id, current, &store::diff_text(diff), &now)?;
+        }
+        store::transition(
+            &tx,
+            item.id,
+            &[OutboxStatus::Approved],
+            OutboxStatus::Review,
+            why,
+            &now,
+        )?;
+        audit::record(
+            &tx,
+            &now,
+            "outbox_item",
+            Some(item.id),
+            AuditAction::Update,
+            &format!(
+                "Not applied {} {} on {}: {why}",
+                item.operation.as_str(),
+                item.peer_ip,
+                item.router_name
+            ),
+            None::<&()>,
+            None::<&()>,
+        )?;
+        tx.commit()?;
+        Ok(())
+    }
+
+    fn apply_approved(
+        &self,
+        router: &Router,
+        peer_wait: Duration,
+        log: &mut Vec<String>,
+    ) -> Result<Vec<ItemResult>> {
+        let items = store::in_status(&*self.db()?, router.id, OutboxStatus::Approved)?;
+        let mut out = Vec::new();
+        if items.is_empty() {
+            return Ok(out);
+        }
+        let ssh = self.reach(router, self.connect_router(router))?;
+        // A session whose earlier item did not go through keeps its later
+        // items: they were ordered after it on purpose.
+        let mut held_sessions: Vec<i64> = Vec::new();
+        let mut router_gone: Option<String> = None;
+        for item in items {
+            let result = |outcome, message: String| ItemResult {
+                item_id: item.id,
+                session_id: item.session_id,
+                peer_ip: item.peer_ip.clone(),
+                operation: item.operation,
+                outcome,
+                message,
+            };
+            if let Some(why) = &router_gone {
+                out.push(result(ItemOutcome::Held, why.clone()));
+                continue;
+            }
+            if held_sessions.contains(&item.session_id) {
+                out.push(result(
+                    ItemOutcome::Held,
+                    "an earlier item of this session did not go through".into(),
+                ));
+                continue;
+            }
+            let s = self.get_session(item.session_id)?;
+            let overrides = item.overrides.to_config();
+            let rendered = self.render_with_md5_placeholder(s.id, item.operation, &overrides)?;
+            if masked(&rendered.text) != item.rendered {
+                let why = "the configuration renders differently now (template or session changed): review it again";
+                self.store_render(&item, &rendered.text, why)?;
+                log.push(format!("{} {}: {why}", item.operation.as_str(), s.peer_ip));
+                out.push(result(ItemOutcome::ReturnedToReview, why.into()));
+                held_sessions.push(s.id);
+                continue;
+            }
+            let preview = match self.preview_on(&*ssh, router, &s, item.operation, &rendered.text) {
+                Ok(p) => p,
+                Err(e) if leaves_router_untouched(&e) => {
+                    let why = format!("not tried: {e}");
+                    router_gone = Some(why.clone());
+                    out.push(result(ItemOutcome::Held, why));
+                    continue;
+                }
+                Err(e) => return Err(e),
+            };
+            if !drift::still_matches(
+                item.reviewed_current.as_deref(),
+                item.operation,
+                &preview.current,
+            ) {
+                let why = "the router's configuration of this neighbour changed since it was reviewed: review the new diff";
+                self.back_to_review(&item, Some(&preview.current), &preview.diff, why)?;
+                log.push(format!("{} {}: {why}", item.operation.as_str(), s.peer_ip));
+                out.push(result(ItemOutcome::ReturnedToReview, why.into()));
+                held_sessions.push(s.id);
+                continue;
+            }
+            // Claimed in its own transaction before anything is sent: if the
+            // process dies during the push, the item is found applying.
+            {
+                let now = self.now();
+                let mut conn = self.db()?;
+                let tx = conn.transaction()?;
+                let claimed = store::transition(
+                    &tx,
+                    item.id,
+                    &[OutboxStatus::Approved],
+                    OutboxStatus::Applying,
+                    "",
+                    &now,
+                )?;
+                if claimed && item.reviewed_current.is_none() {
+                    store::set_reviewed(
+                        &tx,
+                        item.id,
+                        Some(&preview.current),
+                        &store::diff_text(&preview.diff),
+                        &now,
+                    )?;
+                }
+                tx.commit()?;
+                if !claimed {
+                    continue;
+                }
+            }
+            let pushed = self.push_session_config(s.id, item.operation, &overrides, peer_wait);
+            let now = self.now();
+            let conn = self.db()?;
+            let applying = [OutboxStatus::Applying];
+            match pushed {
+                Ok(o) => {
+                    store::transition(&conn, item.id, &applying, OutboxStatus::Applied, "", &now)?;
+                    log.push(format!(
+                        "{} {}: {}",
+                        item.operation.as_str(),
+                        s.peer_ip,
+                        o.message
+                    ));
+                    out.push(result(ItemOutcome::Applied, o.message));
+                }
+                Err(e) => {
+                    let message = e.to_string();
+                    let (to, outcome) = if leaves_router_untouched(&e) {
+                        router_gone = Some(format!("not tried: {message}"));
+                        (OutboxStatus::Approved, ItemOutcome::Held)
+                    } else if matches!(e, Error::ConnectionLost { .. }) {
+                        router_gone = Some(format!("not tried: {message}"));
+                        (OutboxStatus::Interrupted, ItemOutcome::Interrupted)
+                    } else {
+                        (OutboxStatus::Failed, ItemOutcome::Failed)
+                    };
+                    store::transition(&conn, item.id, &applying, to, &message, &now)?;
+                    log.push(format!(
+                        "{} {}: {message}",
+                        item.operation.as_str(),
+                        s.peer_ip
+                    ));
+                    held_sessions.push(s.id);
+                    out.push(result(outcome, message));
+                }
+            }
+        }
+        Ok(out)
+    }
+
+    /// An approved item whose text renders differently now goes back to
+    /// review with the new text: the approval covered the old one.
+    fn store_render(&self, item: &OutboxItem, rendered: &str, why: &str) -> Result<()> {
+        let now = self.now();
+        let mut conn = self.db()?;
+        let tx = conn.transaction()?;
+        store::set_render(&tx, item.id, &item.overrides, &masked(rendered), &now)?;
+        store::transition(
+            &tx,
+            item.id,
+            &[OutboxStatus::Review],
+            OutboxStatus::Review,
+            why,
+            &now,
+        )?;
+        tx.commit()?;
+        Ok(())
+    }
+}
+
+/// A TCP connect to the router's SSH port within `timeout`; the error in words.
+fn tcp_probe(host: &str, port: u16, timeout: Duration) -> std::result::Result<(), String> {
+    let addrs: Vec<_> = (host, port)
+        .to_socket_addrs()
+        .map_err(|e| format!("{host} cannot be resolved: {e}"))?
+        .collect();
+    let mut last = format!("{host} has no address");
+    for addr in addrs {
+        match TcpStream::connect_timeout(&addr, timeout) {
+            Ok(_) => return Ok(()),
+            Err(e) => last = format!("{addr}: {e}"),
+        }
+    }
+    Err(last)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn probes_back_off_from_five_seconds_doubling_to_five_minutes() {
+        let secs: Vec<i64> = (0..=10)
+            .map(|f| next_probe_delay(f).num_seconds())
+            .collect();
+        assert_eq!(secs, vec![60, 5, 10, 20, 40, 80, 160, 300, 300, 300, 300]);
+        assert_eq!(
+            next_probe_delay(u32::MAX).num_seconds(),
+            300,
+            "no overflow after a long outage"
+        );
+    }
+
+    #[test]
+    fn a_closed_port_is_unreachable_and_a_listening_one_reachable() {
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let port = listener.local_addr().unwrap().port();
+        assert_eq!(tcp_probe("127.0.0.1", port, Duration::from_secs(2)), Ok(()));
+        drop(listener);
+        assert!(tcp_probe("127.0.0.1", port, Duration::from_secs(2)).is_err());
+    }
+
+    #[test]
+    fn stored_diffs_read_back_as_they_were() {
+        use crate::templating::diff::line_diff;
+        let diff = line_diff("a\nb\n", "a\nc\n");
+        assert_eq!(store::diff_from(&store::diff_text(&diff)), diff);
+    }
+}

@@ -1,0 +1,324 @@
+//! The outbox and reachability with no router at all: changes queue, are
+//! approved, edited, reordered and discarded offline; probes record last seen
+//! and back off; an item a dead process left applying is interrupted at open.
+//! Syncing with a real router is in sync_lab.rs.
+
+mod common;
+
+use chrono::Duration as Span;
+use common::*;
+use peerdesk_core::clock::stamp;
+use peerdesk_core::clock::Clock;
+use peerdesk_core::settings::SettingsChanges;
+use peerdesk_core::sync::{OutboxOverrides, OutboxStatus};
+use peerdesk_core::templating::config::ConfigOperation;
+use peerdesk_core::ErrorKind;
+
+fn name_coordinator(f: &Fixture, name: &str) {
+    f.core
+        .update_settings(&SettingsChanges {
+            own_asns: vec!["64496".into()],
+            org_name: "Example Networks".into(),
+            coordinator_name: name.into(),
+            coordinator_email: "noc@example.net".into(),
+            peeringdb_url: None,
+            max_prefix_extra: None,
+            max_prefix_factor: None,
+        })
+        .unwrap();
+}
+
+#[test]
+fn a_change_queues_with_no_network_and_waits_in_review() {
+    let f = core();
+    let w = world(&f.core);
+    let s = f
+        .core
+        .add_session(&new_session(&w, "64500", Some("192.0.2.100"), None))
+        .unwrap()
+        .remove(0);
+    // The router's address (192.0.2.250) is never contacted: queueing renders only.
+    let item = f
+        .core
+        .queue_change(s.id, ConfigOperation::Add, &OutboxOverrides::default())
+        .unwrap();
+    assert_eq!(item.status, OutboxStatus::Review);
+    assert_eq!(item.router_id, w.router.id);
+    assert!(
+        item.rendered
+            .contains("neighbor 192.0.2.100 remote-as 64500"),
+        "{}",
+        item.rendered
+    );
+    assert_eq!(
+        item.reviewed_current, None,
+        "the router's lines are unknown until it is read"
+    );
+    assert!(item.approved_by.is_none() && item.approved_at.is_none());
+    let listed = f.core.list_router_outbox(Some(w.router.id)).unwrap();
+    assert_eq!(listed, vec![item]);
+    assert_eq!(
+        f.core.get_session(s.id).unwrap().config_state,
+        peerdesk_core::peering::ConfigState::NotConfigured,
+        "queueing changes nothing on the session"
+    );
+}
+
+#[test]
+fn approval_records_the_coordinator_and_the_time() {
+    let f = core();
+    let w = world(&f.core);
+    name_coordinator(&f, "Alex Example");
+    let s = f
+        .core
+        .add_session(&new_session(&w, "64500", Some("192.0.2.100"), None))
+        .unwrap()
+        .remove(0);
+    let item = f
+        .core
+        .queue_change(s.id, ConfigOperation::Add, &OutboxOverrides::default())
+        .unwrap();
+    f.clock.advance(Span::minutes(5));
+    let approved = f.core.approve_outbox_item(item.id).unwrap();
+    assert_eq!(approved.status, OutboxStatus::Approved);
+    assert_eq!(approved.approved_by.as_deref(), Some("Alex Example"));
+    assert_eq!(
+        approved.approved_at.as_deref(),
+        Some(stamp(f.clock.now()).as_str())
+    );
+    let again = f.core.approve_outbox_item(item.id).unwrap_err();
+    assert_eq!(again.kind(), ErrorKind::Conflict, "{again}");
+}
+
+#[test]
+fn editing_renders_again_and_sends_the_item_back_to_review() {
+    let f = core();
+    let w = world(&f.core);
+    let s = f
+        .core
+        .add_session(&new_session(&w, "64500", Some("192.0.2.100"), None))
+        .unwrap()
+        .remove(0);
+    let item = f
+        .core
+        .queue_change(s.id, ConfigOperation::Add, &OutboxOverrides::default())
+        .unwrap();
+    f.core.approve_outbox_item(item.id).unwrap();
+    let edited = f
+        .core
+        .edit_outbox_item(
+            item.id,
+            &OutboxOverrides {
+                max_prefix: Some(4321),
+                ..OutboxOverrides::default()
+            },
+        )
+        .unwrap();
+    assert_eq!(edited.status, OutboxStatus::Review);
+    assert!(
+        edited.approved_by.is_none(),
+        "the approval covered the old text"
+    );
+    assert!(edited.rendered.contains("4321"), "{}", edited.rendered);
+    assert!(!item.rendered.contains("4321"));
+    assert_eq!(edited.overrides.max_prefix, Some(4321));
+    let bad = f
+        .core
+        .edit_outbox_item(
+            item.id,
+            &OutboxOverrides {
+                extra_lines: Some("neighbor 192.0.2.100 description \u{7}bell".into()),
+                ..OutboxOverrides::default()
+            },
+        )
+        .unwrap_err();
+    assert_eq!(
+        (bad.kind(), bad.field()),
+        (ErrorKind::Invalid, Some("extraLines"))
+    );
+    assert_eq!(
+        f.core.get_outbox_item(item.id).unwrap(),
+        edited,
+        "a refused edit leaves the item as it was"
+    );
+}
+
+#[test]
+fn items_are_reordered_among_their_routers_open_items() {
+    let f = core();
+    let w = world(&f.core);
+    let ids: Vec<i64> = ["192.0.2.100", "192.0.2.101", "192.0.2.102"]
+        .iter()
+        .enumerate()
+        .map(|(i, ip)| {
+            let s = f
+                .core
+                .add_session(&new_session(&w, &format!("{}", 64500 + i), Some(ip), None))
+                .unwrap()
+                .remove(0);
+            f.core
+                .queue_change(s.id, ConfigOperation::Add, &OutboxOverrides::default())
+                .unwrap()
+                .id
+        })
+        .collect();
+    let order = |items: Vec<peerdesk_core::sync::OutboxItem>| -> Vec<i64> {
+        items.into_iter().map(|i| i.id).collect()
+    };
+    let moved = f.core.reorder_outbox_item(ids[2], 0).unwrap();
+    assert_eq!(order(moved), vec![ids[2], ids[0], ids[1]]);
+    let moved = f.core.reorder_outbox_item(ids[2], 99).unwrap();
+    assert_eq!(
+        order(moved),
+        vec![ids[0], ids[1], ids[2]],
+        "an index past the end is the end"
+    );
+    f.core.discard_outbox_item(ids[0]).unwrap();
+    assert_eq!(
+        order(f.core.list_router_outbox(None).unwrap()),
+        vec![ids[1], ids[2]],
+        "a discarded item leaves the outbox"
+    );
+    let e = f.core.reorder_outbox_item(ids[0], 0).unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::Conflict, "{e}");
+    let e = f.core.approve_outbox_item(ids[0]).unwrap_err();
+    assert_eq!(
+        e.kind(),
+        ErrorKind::Conflict,
+        "a discarded item stays discarded"
+    );
+}
+
+#[test]
+fn the_same_change_of_a_session_is_queued_once() {
+    let f = core();
+    let w = world(&f.core);
+    let s = f
+        .core
+        .add_session(&new_session(&w, "64500", Some("192.0.2.100"), None))
+        .unwrap()
+        .remove(0);
+    f.core
+        .queue_change(s.id, ConfigOperation::Add, &OutboxOverrides::default())
+        .unwrap();
+    let e = f
+        .core
+        .queue_change(s.id, ConfigOperation::Add, &OutboxOverrides::default())
+        .unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::Conflict, "{e}");
+    f.core
+        .queue_change(s.id, ConfigOperation::Shutdown, &OutboxOverrides::default())
+        .expect("another operation on the same session queues after it");
+}
+
+#[test]
+fn md5_passwords_never_reach_the_outbox() {
+    let f = core();
+    let w = world(&f.core);
+    let mut new = new_session(&w, "64500", Some("192.0.2.100"), None);
+    new.md5_password = Some("Md5-Outbox-Secret".into());
+    let s = f.core.add_session(&new).unwrap().remove(0);
+    let item = f
+        .core
+        .queue_change(s.id, ConfigOperation::Add, &OutboxOverrides::default())
+        .unwrap();
+    assert!(item.rendered.contains("********"), "{}", item.rendered);
+    let json = serde_json::to_string(&f.core.list_router_outbox(None).unwrap()).unwrap();
+    assert!(!json.contains("Md5-Outbox-Secret"));
+    assert!(!contains(&db_bytes(&f), "Md5-Outbox-Secret"));
+}
+
+#[test]
+fn probes_record_last_seen_and_back_off_while_the_router_is_down() {
+    let f = core();
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let mut new = new_router("edge1", vec![]);
+    new.mgmt_address = "127.0.0.1".into();
+    new.ssh_port = i64::from(port);
+    let router = f.core.add_router(&new).unwrap();
+
+    let never = f.core.router_reachability().unwrap();
+    assert_eq!(never.len(), 1);
+    assert_eq!(never[0].reachable, None, "never probed");
+
+    let up = f.core.probe_router(router.id).unwrap();
+    let seen = stamp(f.clock.now());
+    assert_eq!(up.reachable, Some(true));
+    assert_eq!(up.last_seen_at.as_deref(), Some(seen.as_str()));
+    assert_eq!(
+        up.next_probe_at,
+        Some(stamp(f.clock.now() + Span::seconds(60)))
+    );
+
+    drop(listener);
+    f.clock.advance(Span::minutes(1));
+    let down = f.core.probe_router(router.id).unwrap();
+    assert_eq!(down.reachable, Some(false));
+    assert_eq!(down.failures, 1);
+    assert_eq!(
+        down.last_seen_at.as_deref(),
+        Some(seen.as_str()),
+        "last seen stays the last success"
+    );
+    assert_eq!(
+        down.next_probe_at,
+        Some(stamp(f.clock.now() + Span::seconds(5)))
+    );
+    assert!(!down.last_error.is_empty());
+    let again = f.core.probe_router(router.id).unwrap();
+    assert_eq!(again.failures, 2);
+    assert_eq!(
+        again.next_probe_at,
+        Some(stamp(f.clock.now() + Span::seconds(10)))
+    );
+    assert!(
+        f.core.probe_due_routers().unwrap().is_empty(),
+        "not due again before its backoff passed"
+    );
+    f.clock.advance(Span::seconds(10));
+    let due = f.core.probe_due_routers().unwrap();
+    assert_eq!(due.len(), 1);
+    assert_eq!(due[0].failures, 3);
+}
+
+#[test]
+fn an_item_left_applying_by_a_dead_process_is_interrupted_at_open() {
+    let f = core();
+    let w = world(&f.core);
+    let s = f
+        .core
+        .add_session(&new_session(&w, "64500", Some("192.0.2.100"), None))
+        .unwrap()
+        .remove(0);
+    let item = f
+        .core
+        .queue_change(s.id, ConfigOperation::Add, &OutboxOverrides::default())
+        .unwrap();
+    // What a process killed mid-push leaves behind (the lab test gets there by a real push).
+    {
+        let conn = rusqlite::Connection::open(&f.db_path).unwrap();
+        conn.execute(
+            "UPDATE outbox_items SET status = 'applying' WHERE id = ?1",
+            [item.id],
+        )
+        .unwrap();
+    }
+    let reopened =
+        peerdesk_core::Peerdesk::open(&f.db_path, f.secrets.clone(), f.clock.clone()).unwrap();
+    assert_eq!(reopened.start_sync().unwrap(), vec![item.id]);
+    let after = reopened.get_outbox_item(item.id).unwrap();
+    assert_eq!(after.status, OutboxStatus::Interrupted);
+    assert!(!after.last_error.is_empty());
+    assert_eq!(
+        reopened.start_sync().unwrap(),
+        Vec::<i64>::new(),
+        "only what was applying"
+    );
+    let e = reopened.approve_outbox_item(item.id).unwrap_err();
+    assert_eq!(
+        e.kind(),
+        ErrorKind::Conflict,
+        "an interrupted item is settled by reading the router, not approved again blindly"
+    );
+}

@@ -1,0 +1,553 @@
+//! Offline first against a real FRR router of the lab (tests/lab/lab.sh: FRR
+//! in a network namespace behind its own sshd on 127.0.0.1, far ends that
+//! answer): changes queue while the router's sshd is down and are applied when
+//! it is back; changes made on the router by hand are reported as drift and
+//! left alone; an item whose neighbour changed under it goes back to review; a
+//! push cut off by a crash is reconciled from what the router has. Needs root;
+//! this test's lab has its own folder (its own namespaces and ports).
+
+mod common;
+
+use common::*;
+use peerdesk_core::devices::ssh::{HostKey, Output, RouterSession, SshAuth, SshTarget};
+use peerdesk_core::devices::transport::{RouterConnector, RouterTransport};
+use peerdesk_core::devices::{AuthMethod, NewRouter, Platform, Router};
+use peerdesk_core::peering::{BgpState, ConfigState, NewPeerGroup, NewSession, SessionType};
+use peerdesk_core::secrets::Secret;
+use peerdesk_core::sync::{ItemOutcome, OutboxOverrides, OutboxStatus};
+use peerdesk_core::templating::config::ConfigOperation;
+use peerdesk_core::values::AddressFamily;
+use peerdesk_core::{ErrorKind, Peerdesk};
+use serde_json::Value;
+use std::path::PathBuf;
+use std::process::Command;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+struct Lab {
+    dir: PathBuf,
+    json: Value,
+}
+
+fn lab_script() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../tests/lab/lab.sh")
+}
+
+impl Lab {
+    fn up() -> Option<Lab> {
+        let root = Command::new("id")
+            .arg("-u")
+            .output()
+            .map(|o| String::from_utf8_lossy(&o.stdout).trim() == "0")
+            .unwrap_or(false);
+        if !root {
+            assert!(
+                std::env::var_os("PEERDESK_REQUIRE_LAB").is_none(),
+                "the router lab needs root"
+            );
+            eprintln!("router lab skipped: it needs root for network namespaces");
+            return None;
+        }
+        let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+            .join(format!("../target/lab-sync-{}", std::process::id()));
+        let ok = Command::new("bash")
+            .arg(lab_script())
+            .arg("up")
+            .arg(&dir)
+            .env("LAB_STRICT_MODES", "no")
+            .status()
+            .expect("bash runs lab.sh")
+            .success();
+        let lab = Lab {
+            json: serde_json::from_str(
+                &std::fs::read_to_string(dir.join("lab.json")).unwrap_or_default(),
+            )
+            .unwrap_or(Value::Null),
+            dir,
+        };
+        assert!(ok, "the lab came up");
+        Some(lab)
+    }
+
+    fn router(&self, name: &str) -> &Value {
+        self.json["routers"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|r| r["name"] == name)
+            .unwrap()
+    }
+
+    fn password(&self) -> String {
+        std::fs::read_to_string(self.json["ssh"]["password_file"].as_str().unwrap())
+            .unwrap()
+            .trim()
+            .to_string()
+    }
+
+    /// Runs vtysh on the router directly (not through Peerdesk), one `-c` per line.
+    fn vtysh(&self, router: &str, lines: &[&str]) -> String {
+        let mut args: Vec<String> = self.router(router)["vtysh"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|v| v.as_str().unwrap().to_string())
+            .collect();
+        for l in lines {
+            args.push("-c".into());
+            args.push((*l).into());
+        }
+        let out = Command::new(&args[0]).args(&args[1..]).output().unwrap();
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    }
+
+    fn running(&self, router: &str) -> String {
+        self.vtysh(router, &["show running-config"])
+    }
+
+    fn bgp_state(&self, router: &str, ip: &str) -> Option<String> {
+        let json = self.vtysh(router, &[&format!("show bgp neighbors {ip} json")]);
+        let v: Value = serde_json::from_str(&json).ok()?;
+        v[ip]["bgpState"].as_str().map(str::to_string)
+    }
+
+    fn ssh_port(&self, router: &str) -> u16 {
+        self.router(router)["ssh_port"].as_u64().unwrap() as u16
+    }
+
+    /// Stops the router's sshd (the lab started it; its pidfile says which process).
+    fn stop_sshd(&self, router: &str) {
+        let ssh = self.dir.join(router).join("ssh").canonicalize().unwrap();
+        let pid = std::fs::read_to_string(ssh.join("sshd.pid")).unwrap();
+        let pid = pid.trim();
+        let cmdline = std::fs::read_to_string(format!("/proc/{pid}/cmdline")).unwrap_or_default();
+        assert!(
+            cmdline.contains(&ssh.to_string_lossy().to_string()),
+            "pid {pid} is this lab's sshd: {cmdline:?}"
+        );
+        assert!(Command::new("kill")
+            .args(["-TERM", pid])
+            .status()
+            .unwrap()
+            .success());
+        let port = self.ssh_port(router);
+        wait_until(Duration::from_secs(10), || {
+            std::net::TcpStream::connect(("127.0.0.1", port)).is_err()
+        });
+    }
+
+    /// Starts the router's sshd again with the lab's own configuration.
+    fn start_sshd(&self, router: &str) {
+        let ssh = self.dir.join(router).join("ssh");
+        let ok = Command::new("/usr/sbin/sshd")
+            .arg("-f")
+            .arg(ssh.join("sshd_config"))
+            .arg("-E")
+            .arg(ssh.join("sshd.log"))
+            .status()
+            .unwrap()
+            .success();
+        assert!(ok, "sshd started again");
+        let port = self.ssh_port(router);
+        wait_until(Duration::from_secs(10), || {
+            std::net::TcpStream::connect(("127.0.0.1", port)).is_ok()
+        });
+    }
+}
+
+impl Drop for Lab {
+    fn drop(&mut self) {
+        let down = Command::new("bash")
+            .arg(lab_script())
+            .arg("down")
+            .arg(&self.dir)
+            .status();
+        if matches!(down, Ok(s) if s.success()) {
+            let _ = std::fs::remove_dir_all(&self.dir);
+        } else {
+            eprintln!(
+                "lab down failed: stop it with tests/lab/lab.sh down {}",
+                self.dir.display()
+            );
+        }
+    }
+}
+
+fn wait_until(limit: Duration, mut done: impl FnMut() -> bool) {
+    let until = Instant::now() + limit;
+    while !done() {
+        assert!(Instant::now() < until, "gave up waiting after {limit:?}");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
+
+/// A connection to the lab router that panics around one neighbour's
+/// `configure terminal`, as if Peerdesk died there: before the router got the
+/// change, or right after it took it.
+struct CrashingConnector {
+    port: u16,
+    user: String,
+    password: String,
+    key: HostKey,
+    neighbour: String,
+    after_apply: bool,
+}
+
+struct CrashingSession {
+    ssh: RouterSession,
+    neighbour: String,
+    after_apply: bool,
+}
+
+impl RouterConnector for CrashingConnector {
+    fn connect(&self, _router: &Router) -> peerdesk_core::Result<Box<dyn RouterTransport>> {
+        let ssh = RouterSession::connect(
+            &SshTarget {
+                host: "127.0.0.1".into(),
+                port: self.port,
+                user: self.user.clone(),
+                auth: SshAuth::Password(Secret::new(self.password.clone())),
+                timeout: Duration::from_secs(10),
+            },
+            Some(&self.key),
+        )?;
+        Ok(Box::new(CrashingSession {
+            ssh,
+            neighbour: self.neighbour.clone(),
+            after_apply: self.after_apply,
+        }))
+    }
+}
+
+impl RouterTransport for CrashingSession {
+    fn exec(&self, command: &str) -> peerdesk_core::Result<Output> {
+        let applying = command.starts_with("configure terminal")
+            && command.contains(&format!("neighbor {} ", self.neighbour));
+        if applying && !self.after_apply {
+            panic!("simulated crash before sending the change");
+        }
+        let out = self.ssh.exec(command);
+        if applying {
+            panic!("simulated crash after the router took the change");
+        }
+        out
+    }
+    fn upload(&self, path: &str, bytes: &[u8]) -> peerdesk_core::Result<()> {
+        self.ssh.upload(path, bytes)
+    }
+    fn read(&self, path: &str) -> peerdesk_core::Result<Option<String>> {
+        self.ssh.read(path)
+    }
+    fn remove(&self, path: &str) -> peerdesk_core::Result<()> {
+        self.ssh.remove(path)
+    }
+}
+
+const WAIT: Duration = Duration::from_secs(30);
+
+#[test]
+fn the_outbox_waits_for_the_router_reports_drift_and_survives_a_crash() {
+    let Some(lab) = Lab::up() else { return };
+    let f = core();
+    let ix = exchange(&f.core, "Lab IX", "192.0.2.0/24", "2001:db8:1::/64");
+    let r = lab.router("r1");
+    let router = f
+        .core
+        .add_router(&NewRouter {
+            name: "r1".into(),
+            mgmt_address: "127.0.0.1".into(),
+            ssh_port: i64::from(lab.ssh_port("r1")),
+            platform: Platform::Frr,
+            username: r["user"].as_str().unwrap().into(),
+            auth_method: AuthMethod::Password,
+            password: Some(lab.password()),
+            ssh_key_path: None,
+            local_asn: "64496".into(),
+            notes: String::new(),
+            control_command: None,
+            config_dir: None,
+            attachments: vec![attach(
+                &ix,
+                r["ipv4"].as_str().unwrap(),
+                r["ipv6"].as_str().unwrap(),
+            )],
+            new_peer_group: Some(NewPeerGroup {
+                router_id: None,
+                name: "IX-V4".into(),
+                exchange_id: Some(ix.id),
+                family: AddressFamily::Ipv4,
+                import_policy: "PEER-IN".into(),
+                export_policy: "PEER-OUT".into(),
+                max_prefix: Some(1000),
+                session_type: SessionType::Peer,
+            }),
+        })
+        .unwrap();
+    let key = f.core.probe_router_host_key(router.id).unwrap();
+    f.core
+        .trust_router_host_key(router.id, &key.fingerprint)
+        .unwrap();
+    let group = f
+        .core
+        .list_peer_groups()
+        .unwrap()
+        .into_iter()
+        .find(|g| g.router_id == router.id)
+        .unwrap();
+    // Far end 192.0.2.N answers as AS(64400+N).
+    let session = |core: &Peerdesk, n: u32| {
+        core.add_session(&NewSession {
+            session_type: SessionType::Peer,
+            exchange_id: Some(ix.id),
+            router_id: router.id,
+            asn: format!("{}", 64400 + n),
+            peer_name: format!("Lab far end AS{}", 64400 + n),
+            as_set: String::new(),
+            peer_ipv4: Some(format!("192.0.2.{n}")),
+            peer_group_v4: Some(group.id),
+            peer_ipv6: None,
+            peer_group_v6: None,
+            md5_password: None,
+            notes: String::new(),
+        })
+        .unwrap()
+        .remove(0)
+    };
+    let queue_approved = |core: &Peerdesk, session_id: i64| {
+        let item = core
+            .queue_change(
+                session_id,
+                ConfigOperation::Add,
+                &OutboxOverrides::default(),
+            )
+            .unwrap();
+        core.approve_outbox_item(item.id).unwrap()
+    };
+
+    // (a) The router's sshd is down: two changes queue, and the router is unreachable.
+    lab.stop_sshd("r1");
+    let s1 = session(&f.core, 102);
+    let s2 = session(&f.core, 103);
+    let i1 = queue_approved(&f.core, s1.id);
+    let i2 = queue_approved(&f.core, s2.id);
+    let probe = f.core.probe_router(router.id).unwrap();
+    assert_eq!(probe.reachable, Some(false), "{probe:?}");
+    assert_eq!(probe.approved_items, 2);
+    let e = f.core.sync_router_with(router.id, WAIT).unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::Unreachable, "{e}");
+    let waiting: Vec<(i64, OutboxStatus)> = f
+        .core
+        .list_router_outbox(Some(router.id))
+        .unwrap()
+        .iter()
+        .map(|i| (i.id, i.status))
+        .collect();
+    assert_eq!(
+        waiting,
+        vec![
+            (i1.id, OutboxStatus::Approved),
+            (i2.id, OutboxStatus::Approved)
+        ]
+    );
+
+    // sshd back: one sync applies both, in order; both sessions are Established.
+    lab.start_sshd("r1");
+    assert_eq!(
+        f.core.probe_router(router.id).unwrap().reachable,
+        Some(true)
+    );
+    let report = f.core.sync_router_with(router.id, WAIT).unwrap();
+    eprintln!("{}\n{}", report.message, report.log.join("\n"));
+    let outcomes: Vec<(i64, ItemOutcome)> = report
+        .items
+        .iter()
+        .map(|i| (i.item_id, i.outcome))
+        .collect();
+    assert_eq!(
+        outcomes,
+        vec![(i1.id, ItemOutcome::Applied), (i2.id, ItemOutcome::Applied)]
+    );
+    assert!(report.drift.is_empty(), "{:?}", report.drift);
+    for s in [&s1, &s2] {
+        let now = f.core.get_session(s.id).unwrap();
+        assert_eq!(now.config_state, ConfigState::Configured);
+        assert_eq!(now.bgp_state, Some(BgpState::Established), "{}", s.peer_ip);
+        assert_eq!(
+            lab.bgp_state("r1", &s.peer_ip).as_deref(),
+            Some("Established")
+        );
+    }
+    assert!(
+        f.core
+            .list_router_outbox(Some(router.id))
+            .unwrap()
+            .is_empty(),
+        "no approved item is left"
+    );
+    assert_eq!(
+        f.core.get_outbox_item(i1.id).unwrap().status,
+        OutboxStatus::Applied
+    );
+
+    // (b) By hand on the router: one neighbour removed, another added. The
+    // next sync reports both and changes nothing.
+    lab.vtysh(
+        "r1",
+        &[
+            "configure terminal",
+            "router bgp 64496",
+            "no neighbor 192.0.2.102",
+            "neighbor 192.0.2.105 remote-as 64505",
+        ],
+    );
+    let before = lab.running("r1");
+    assert!(before.contains("neighbor 192.0.2.105 remote-as 64505"));
+    let sessions_before = f.core.list_sessions(&Default::default()).unwrap().len();
+    let report = f.core.sync_router_with(router.id, WAIT).unwrap();
+    let adopt: Vec<&str> = report
+        .drift
+        .on_router_only
+        .iter()
+        .map(|n| n.peer_ip.as_str())
+        .collect();
+    assert_eq!(adopt, vec!["192.0.2.105"], "{:?}", report.drift);
+    let missing: Vec<i64> = report
+        .drift
+        .missing_on_router
+        .iter()
+        .map(|m| m.session_id)
+        .collect();
+    assert_eq!(missing, vec![s1.id]);
+    assert!(report.items.is_empty());
+    assert_eq!(
+        lab.running("r1"),
+        before,
+        "the sync changed nothing on the router"
+    );
+    assert_eq!(
+        f.core.list_sessions(&Default::default()).unwrap().len(),
+        sessions_before,
+        "nothing adopted on its own"
+    );
+    assert_eq!(
+        f.core.get_session(s1.id).unwrap().config_state,
+        ConfigState::Configured,
+        "nor marked removed on its own"
+    );
+
+    // (c) An item reviewed against the router, then the router changed under it.
+    let s3 = session(&f.core, 104);
+    let i3 = f
+        .core
+        .queue_change(s3.id, ConfigOperation::Add, &OutboxOverrides::default())
+        .unwrap();
+    let reviewed = f.core.review_outbox(router.id).unwrap();
+    let reviewed = reviewed.iter().find(|i| i.id == i3.id).unwrap();
+    assert_eq!(reviewed.reviewed_current.as_deref(), Some(""));
+    assert!(!reviewed.diff.is_empty());
+    f.core.approve_outbox_item(i3.id).unwrap();
+    lab.vtysh(
+        "r1",
+        &[
+            "configure terminal",
+            "router bgp 64496",
+            "neighbor 192.0.2.104 remote-as 64504",
+            "neighbor 192.0.2.104 description set by hand",
+        ],
+    );
+    let before = lab.running("r1");
+    let report = f.core.sync_router_with(router.id, WAIT).unwrap();
+    let outcome: Vec<(i64, ItemOutcome)> = report
+        .items
+        .iter()
+        .map(|i| (i.item_id, i.outcome))
+        .collect();
+    assert_eq!(outcome, vec![(i3.id, ItemOutcome::ReturnedToReview)]);
+    let back = f.core.get_outbox_item(i3.id).unwrap();
+    assert_eq!(back.status, OutboxStatus::Review);
+    assert!(back.approved_by.is_none());
+    assert!(
+        back.reviewed_current
+            .as_deref()
+            .unwrap_or("")
+            .contains("neighbor 192.0.2.104 description set by hand"),
+        "{back:?}"
+    );
+    assert!(!back.last_error.is_empty());
+    assert_eq!(lab.running("r1"), before, "the item was not applied");
+    assert_ne!(
+        f.core.get_session(s3.id).unwrap().config_state,
+        ConfigState::Configured
+    );
+
+    // (d) Peerdesk dies right after the router took a change: at the next
+    // open the item is interrupted, and the sync finds it on the router.
+    let s4 = session(&f.core, 106);
+    let i4 = queue_approved(&f.core, s4.id);
+    let crash = |core: &Peerdesk, ip: &str, after_apply: bool| {
+        core.set_router_connector(Arc::new(CrashingConnector {
+            port: lab.ssh_port("r1"),
+            user: r["user"].as_str().unwrap().into(),
+            password: lab.password(),
+            key: key.clone(),
+            neighbour: ip.into(),
+            after_apply,
+        }));
+        let died = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            core.sync_router_with(router.id, WAIT)
+        }));
+        assert!(died.is_err(), "the push was cut off");
+    };
+    crash(&f.core, "192.0.2.106", true);
+    assert_eq!(
+        f.core.get_outbox_item(i4.id).unwrap().status,
+        OutboxStatus::Applying
+    );
+    assert!(lab.running("r1").contains("neighbor 192.0.2.106 "));
+    let reopened = Peerdesk::open(&f.db_path, f.secrets.clone(), f.clock.clone()).unwrap();
+    assert_eq!(reopened.start_sync().unwrap(), vec![i4.id]);
+    assert_eq!(
+        reopened.get_outbox_item(i4.id).unwrap().status,
+        OutboxStatus::Interrupted
+    );
+    let report = reopened.sync_router_with(router.id, WAIT).unwrap();
+    let settled: Vec<(i64, ItemOutcome)> = report
+        .reconciled
+        .iter()
+        .map(|i| (i.item_id, i.outcome))
+        .collect();
+    assert_eq!(settled, vec![(i4.id, ItemOutcome::Applied)]);
+    assert_eq!(
+        reopened.get_outbox_item(i4.id).unwrap().status,
+        OutboxStatus::Applied
+    );
+    assert_eq!(
+        reopened.get_session(s4.id).unwrap().config_state,
+        ConfigState::Configured,
+        "the router has it"
+    );
+
+    // ... and dies before the router got one: nothing is marked configured.
+    let s5 = session(&reopened, 107);
+    let i5 = queue_approved(&reopened, s5.id);
+    crash(&reopened, "192.0.2.107", false);
+    assert!(!lab.running("r1").contains("neighbor 192.0.2.107 "));
+    let again = Peerdesk::open(&f.db_path, f.secrets.clone(), f.clock.clone()).unwrap();
+    assert_eq!(again.start_sync().unwrap(), vec![i5.id]);
+    let report = again.sync_router_with(router.id, WAIT).unwrap();
+    let settled: Vec<(i64, ItemOutcome)> = report
+        .reconciled
+        .iter()
+        .map(|i| (i.item_id, i.outcome))
+        .collect();
+    assert_eq!(settled, vec![(i5.id, ItemOutcome::ReturnedToReview)]);
+    assert_eq!(
+        again.get_outbox_item(i5.id).unwrap().status,
+        OutboxStatus::Review
+    );
+    assert_eq!(
+        again.get_session(s5.id).unwrap().config_state,
+        ConfigState::NotConfigured,
+        "the router does not have it"
+    );
+}
