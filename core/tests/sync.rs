@@ -322,3 +322,105 @@ fn an_item_left_applying_by_a_dead_process_is_interrupted_at_open() {
         "an interrupted item is settled by reading the router, not approved again blindly"
     );
 }
+
+/// Refuses every login, counting the attempts.
+#[derive(Default)]
+struct RefusingConnector(std::sync::atomic::AtomicU32);
+
+impl peerdesk_core::devices::transport::RouterConnector for RefusingConnector {
+    fn connect(
+        &self,
+        _router: &peerdesk_core::devices::Router,
+    ) -> peerdesk_core::Result<Box<dyn peerdesk_core::devices::transport::RouterTransport>> {
+        self.0.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+        Err(peerdesk_core::Error::AuthFailed(
+            "the router refused the password".into(),
+        ))
+    }
+}
+
+#[tokio::test(flavor = "current_thread", start_paused = true)]
+async fn the_background_task_interrupts_probes_and_retries_a_failing_sync_on_the_backoff() {
+    use peerdesk_core::events::CollectedEvents;
+    use peerdesk_core::sync::{run_sync_loop, EVENT_REACHABILITY, EVENT_SYNC_FAILED};
+    use std::sync::Arc;
+    use std::time::Duration;
+
+    let f = core();
+    let ix = exchange(&f.core, "Example IX", "192.0.2.0/24", "2001:db8:1::/64");
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let mut new = new_router("edge1", vec![attach(&ix, "192.0.2.1", "2001:db8:1::1")]);
+    new.mgmt_address = "127.0.0.1".into();
+    new.ssh_port = i64::from(listener.local_addr().unwrap().port());
+    let router = f.core.add_router(&new).unwrap();
+    let s = f
+        .core
+        .add_session(&peerdesk_core::peering::NewSession {
+            session_type: peerdesk_core::peering::SessionType::Peer,
+            exchange_id: Some(ix.id),
+            router_id: router.id,
+            asn: "64500".into(),
+            peer_name: "Example Peer".into(),
+            as_set: String::new(),
+            peer_ipv4: Some("192.0.2.100".into()),
+            peer_group_v4: None,
+            peer_ipv6: None,
+            peer_group_v6: None,
+            md5_password: None,
+            notes: String::new(),
+        })
+        .unwrap()
+        .remove(0);
+    let item = f
+        .core
+        .queue_change(s.id, ConfigOperation::Add, &OutboxOverrides::default())
+        .unwrap();
+    {
+        let conn = rusqlite::Connection::open(&f.db_path).unwrap();
+        conn.execute(
+            "UPDATE outbox_items SET status = 'applying' WHERE id = ?1",
+            [item.id],
+        )
+        .unwrap();
+    }
+    let core = Arc::new(
+        peerdesk_core::Peerdesk::open(&f.db_path, f.secrets.clone(), f.clock.clone()).unwrap(),
+    );
+    let refusing = Arc::new(RefusingConnector::default());
+    core.set_router_connector(refusing.clone());
+    let events = Arc::new(CollectedEvents::default());
+    let task = tokio::spawn(run_sync_loop(core.clone(), events.clone()));
+
+    tokio::time::sleep(Duration::from_secs(31)).await;
+    task.abort();
+    assert_eq!(
+        core.get_outbox_item(item.id).unwrap().status,
+        OutboxStatus::Interrupted,
+        "interrupted at start, and not settled: the router could not be read"
+    );
+    let seen = events.take();
+    let reach: Vec<&serde_json::Value> = seen
+        .iter()
+        .filter(|(n, _)| n == EVENT_REACHABILITY)
+        .map(|(_, v)| v)
+        .collect();
+    assert_eq!(reach.len(), 1, "one change: never probed → reachable");
+    assert_eq!(reach[0]["reachable"], true);
+    let failed: Vec<&serde_json::Value> = seen
+        .iter()
+        .filter(|(n, _)| n == EVENT_SYNC_FAILED)
+        .map(|(_, v)| v)
+        .collect();
+    assert!(
+        failed.iter().all(|v| v["kind"] == "authFailed"),
+        "{failed:?}"
+    );
+    // Ticks every 5 s; tries at 0 s, then 5 s and 10 s apart (at 5 s and 15 s),
+    // not at every one of the seven ticks.
+    assert_eq!(
+        refusing.0.load(std::sync::atomic::Ordering::SeqCst),
+        3,
+        "{failed:?}"
+    );
+    assert_eq!(failed.len(), 3);
+}

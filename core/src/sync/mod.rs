@@ -947,6 +947,121 @@ impl Peerdesk {
     }
 }
 
+/// Event channels: a router's reachability changed (payload
+/// [`RouterReachability`]), and a sync ended (payload [`SyncReport`]).
+pub const EVENT_REACHABILITY: &str = "router-reachability";
+pub const EVENT_SYNC_FINISHED: &str = "sync-finished";
+/// A sync could not run (payload `{ routerId, kind, message }`).
+pub const EVENT_SYNC_FAILED: &str = "sync-failed";
+
+/// How often the background task looks at the probe times and the outbox.
+const TICK: Duration = Duration::from_secs(5);
+
+/// The background side of offline first, for as long as the app runs: at
+/// start, items a dead process left applying become interrupted; then every
+/// few seconds the routers due for a probe are probed, and every router that
+/// answers and has approved or interrupted items is synced. A router whose
+/// sync fails for another reason than being down (credentials, host key) is
+/// tried again on the probe backoff, not every tick.
+pub async fn run_sync_loop<H: crate::jobs::CoreHandle>(
+    handle: H,
+    events: std::sync::Arc<dyn crate::events::EventSink>,
+) {
+    {
+        let h = handle.clone();
+        if let Ok(Err(e)) = tokio::task::spawn_blocking(move || h.core().start_sync()).await {
+            events.emit(
+                EVENT_SYNC_FAILED,
+                serde_json::json!({ "routerId": null, "kind": e.kind(), "message": e.to_string() }),
+            );
+        }
+    }
+    let mut known: HashMap<i64, Option<bool>> = HashMap::new();
+    let mut retry_after: HashMap<i64, (u32, tokio::time::Instant)> = HashMap::new();
+    loop {
+        let (h, ev) = (handle.clone(), events.clone());
+        let previous = known.clone();
+        let pending = retry_after
+            .iter()
+            .filter(|(_, (_, at))| *at > tokio::time::Instant::now())
+            .map(|(id, _)| *id)
+            .collect::<Vec<i64>>();
+        let ran =
+            tokio::task::spawn_blocking(move || sync_tick(h.core(), &*ev, &previous, &pending))
+                .await;
+        if let Ok(Ok((now_known, outcomes))) = ran {
+            known = now_known;
+            for (router_id, ok) in outcomes {
+                if ok {
+                    retry_after.remove(&router_id);
+                } else {
+                    let failures = retry_after.get(&router_id).map_or(0, |(f, _)| *f) + 1;
+                    let wait = next_probe_delay(failures)
+                        .to_std()
+                        .unwrap_or(Duration::from_secs(300));
+                    retry_after.insert(router_id, (failures, tokio::time::Instant::now() + wait));
+                }
+            }
+        }
+        tokio::time::sleep(TICK).await;
+    }
+}
+
+/// One round of the background task: probes, reachability events, syncs.
+/// Returns what each router's reachability is now and, per router synced,
+/// whether the sync ran.
+#[allow(clippy::type_complexity)]
+fn sync_tick(
+    core: &Peerdesk,
+    events: &dyn crate::events::EventSink,
+    previous: &HashMap<i64, Option<bool>>,
+    waiting: &[i64],
+) -> Result<(HashMap<i64, Option<bool>>, Vec<(i64, bool)>)> {
+    core.probe_due_routers()?;
+    let all = core.router_reachability()?;
+    for r in &all {
+        if previous.get(&r.router_id) != Some(&r.reachable) {
+            events.emit(
+                EVENT_REACHABILITY,
+                serde_json::to_value(r).unwrap_or_default(),
+            );
+        }
+    }
+    // What was reported now: a change during the syncs below shows next round.
+    let reported = all.iter().map(|r| (r.router_id, r.reachable)).collect();
+    let mut outcomes = Vec::new();
+    for r in all.iter().filter(|r| r.reachable == Some(true)) {
+        if waiting.contains(&r.router_id) {
+            continue;
+        }
+        let interrupted = store::in_status(&*core.db()?, r.router_id, OutboxStatus::Interrupted)?;
+        if r.approved_items == 0 && interrupted.is_empty() {
+            continue;
+        }
+        match core.sync_router(r.router_id) {
+            Ok(report) => {
+                events.emit(
+                    EVENT_SYNC_FINISHED,
+                    serde_json::to_value(&report).unwrap_or_default(),
+                );
+                outcomes.push((r.router_id, true));
+            }
+            Err(e) => {
+                events.emit(
+                    EVENT_SYNC_FAILED,
+                    serde_json::json!({
+                        "routerId": r.router_id,
+                        "kind": e.kind(),
+                        "message": e.to_string(),
+                    }),
+                );
+                outcomes.push((r.router_id, false));
+            }
+        }
+    }
+    Ok((reported, outcomes))
+}
+
 /// A TCP connect to the router's SSH port within `timeout`; the error in words.
 fn tcp_probe(host: &str, port: u16, timeout: Duration) -> std::result::Result<(), String> {
     let addrs: Vec<_> = (host, port)
