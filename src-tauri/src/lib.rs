@@ -230,6 +230,7 @@ pub fn run() {
     }
     let result = tauri::Builder::default()
         .plugin(tauri_plugin_dialog::init())
+        .plugin(tauri_plugin_notification::init())
         .manage(core)
         .manage(commands::peeringdb::SyncControl::default())
         .on_page_load(move |_webview, payload| {
