@@ -255,13 +255,23 @@ fn a_configuration_still_within_the_grace_period_runs_and_past_it_does_not() {
     // The laptop slept: the scheduler looks again 69 minutes later (grace 10).
     f.clock.advance(Minutes::minutes(69));
     let runner = Counting::default();
-    f.core.run_due_jobs(&runner, &NoEvents).unwrap();
+    let events = CollectedEvents::default();
+    f.core.run_due_jobs(&runner, &events).unwrap();
     assert_eq!(
         runner.ran(),
         vec![soon.id],
         "9 minutes late is within the grace"
     );
     assert_eq!(f.core.get_job(late.id).unwrap().status, JobStatus::Overdue);
+    assert!(
+        events
+            .take()
+            .iter()
+            .any(|(name, p)| name == EVENT_JOB_CHANGED
+                && p["id"] == late.id
+                && p["status"] == "overdue"),
+        "the page is told the job became overdue"
+    );
 
     let mut s = f.core.job_settings().unwrap();
     assert_eq!(s.grace_minutes, 10, "the default grace period");

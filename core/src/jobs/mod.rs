@@ -759,6 +759,17 @@ impl Peerdesk {
         Ok(())
     }
 
+    /// Configuration jobs past their time plus the grace period become overdue; returns them.
+    pub fn mark_overdue_jobs(&self) -> Result<Vec<i64>> {
+        let now = self.clock.now();
+        let conn = self.db()?;
+        let grace = store::settings(&conn)?.grace_minutes;
+        store::mark_overdue(
+            &conn,
+            &crate::clock::stamp(now - Minutes::minutes(i64::from(grace))),
+        )
+    }
+
     /// Claims the earliest due job for this caller, first marking configuration
     /// jobs past their grace period overdue. `None` when nothing is due or
     /// another runner claimed it first.
@@ -824,6 +835,9 @@ impl Peerdesk {
     /// Runs every job due now, one after another; returns how many ran.
     pub fn run_due_jobs(&self, runner: &dyn JobRunner, events: &dyn EventSink) -> Result<u32> {
         let mut ran = 0;
+        for id in self.mark_overdue_jobs()? {
+            self.emit_job(events, EVENT_JOB_CHANGED, id);
+        }
         while let Some(claimed) = self.claim_due_job()? {
             self.emit_job(events, EVENT_JOB_CHANGED, claimed.job.id);
             let outcome = runner.run(self, &claimed.job, events);
