@@ -33,7 +33,16 @@ step_clippy()     { cargo clippy "${CARGO_FLAGS[@]}" --all-targets -- -D warning
 # --no-fail-fast: every test binary runs and reports, the step still fails.
 # PEERDESK_REQUIRE_KEYRING: the keyring tests fail instead of skipping when no Secret Service answers.
 step_test()       { PEERDESK_REQUIRE_KEYRING=1 scripts/with-keyring.sh cargo test "${CARGO_FLAGS[@]}" --no-fail-fast; }
-step_e2e()        { rm -rf tests/e2e/artifacts; scripts/with-keyring.sh "${XVFB[@]}" npm --prefix tests/e2e test; }
+# PEERDESK_E2E_SPECS="specs/a.test.mjs ..." runs only those specs (paths relative to tests/e2e).
+step_e2e() {
+  rm -rf tests/e2e/artifacts
+  if [ -n "${PEERDESK_E2E_SPECS:-}" ]; then
+    # shellcheck disable=SC2086 # a list of paths
+    (cd tests/e2e && ../../scripts/with-keyring.sh "${XVFB[@]}" node --test --test-concurrency=1 --test-reporter=spec $PEERDESK_E2E_SPECS)
+  else
+    scripts/with-keyring.sh "${XVFB[@]}" npm --prefix tests/e2e test
+  fi
+}
 # The PeeringDB benchmark measures peeringdb-py (installed into target/ by
 # scripts/peeringdb-py.sh) in the same run as its baseline; PEERDESK_SKIP_BASELINE=1 leaves it out.
 step_bench-core() {

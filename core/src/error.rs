@@ -21,6 +21,9 @@ pub enum ErrorKind {
     Io,
     /// A remote service (PeeringDB, a router, a mail server) could not be reached.
     Unreachable,
+    /// The connection to a router dropped in the middle of a change; the
+    /// message says whether the router was found as before or is unknown.
+    ConnectionLost,
     /// A remote service refused our credentials.
     AuthFailed,
     /// A remote service answered, but with an error or with data we refuse.
@@ -57,6 +60,12 @@ pub enum Error {
     Io(#[from] std::io::Error),
     #[error("{0}")]
     Unreachable(String),
+    #[error("{message}")]
+    ConnectionLost {
+        message: String,
+        /// The router was read again afterwards and holds what it held before.
+        restored: bool,
+    },
     #[error("{0}")]
     AuthFailed(String),
     #[error("{0}")]
@@ -93,6 +102,7 @@ impl Error {
             Error::Secrets(e) => e.kind(),
             Error::Io(_) => ErrorKind::Io,
             Error::Unreachable(_) => ErrorKind::Unreachable,
+            Error::ConnectionLost { .. } => ErrorKind::ConnectionLost,
             Error::AuthFailed(_) => ErrorKind::AuthFailed,
             Error::Rejected(_) => ErrorKind::Rejected,
             Error::Cancelled => ErrorKind::Cancelled,

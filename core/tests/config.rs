@@ -6,10 +6,12 @@ mod common;
 use common::*;
 use peerdesk_core::devices::Platform;
 use peerdesk_core::templating::config::{
-    config_text, render_config, template_name, ConfigOperation, ConfigOverrides,
-    SessionConfigInput, OPERATIONS, PLATFORMS,
+    config_text, peer_group_template_name, render_config, render_peer_group, template_name,
+    ConfigOperation, ConfigOverrides, PeerGroupConfigInput, SessionConfigInput, OPERATIONS,
+    PLATFORMS,
 };
 use peerdesk_core::templating::default_template;
+use peerdesk_core::values::AddressFamily;
 use peerdesk_core::ErrorKind;
 
 fn input(platform: Platform, description: &str, ip: &str) -> SessionConfigInput {
@@ -167,4 +169,101 @@ fn a_stored_session_renders_with_its_peer_group_defaults_and_one_time_overrides(
         .render_session_config(s.id, ConfigOperation::Remove, &ConfigOverrides::default())
         .unwrap();
     assert_eq!(rm.text, "router bgp 64496\n no neighbor 192.0.2.10\n");
+}
+
+#[test]
+fn every_platform_renders_a_peer_group_definition_from_identifiers_only() {
+    let g = |name: &str, import: &str| PeerGroupConfigInput {
+        local_asn: 64496,
+        name: name.into(),
+        family: AddressFamily::Ipv6,
+        import_policy: Some(import.into()),
+        export_policy: Some("PEER-OUT".into()),
+        max_prefix: Some(250),
+    };
+    let expect: &[(Platform, &str)] = &[
+        (Platform::Frr, "  neighbor IX-V6 maximum-prefix 250"),
+        (Platform::Bird2, "    import filter PEER-IN;"),
+        (
+            Platform::Junos,
+            "set protocols bgp group IX-V6 family inet6 unicast prefix-limit maximum 250",
+        ),
+        (Platform::Iosxr, "   route-policy PEER-OUT out"),
+        (Platform::Eos, "   neighbor IX-V6 maximum-routes 250"),
+        (
+            Platform::Sros,
+            "/configure router \"Base\" bgp group \"IX-V6\" prefix-limit ipv6 maximum 250",
+        ),
+    ];
+    for (platform, line) in expect {
+        let name = peer_group_template_name(*platform);
+        let source = default_template(&name).unwrap_or_else(|| panic!("{name} ships"));
+        let out = render_peer_group(&name, source, &g("IX-V6", "PEER-IN")).unwrap();
+        assert!(
+            out.lines().any(|l| l == *line),
+            "{name} has {line:?}:\n{out}"
+        );
+        for hostile in ["IX\nrouter bgp 1", "IX; delete", "IX}{", "IX \"x\""] {
+            let e = render_peer_group(&name, source, &g(hostile, "PEER-IN")).unwrap_err();
+            assert_eq!(e.field(), Some("name"), "{name} refuses {hostile:?}");
+            let e = render_peer_group(&name, source, &g("IX-V6", hostile)).unwrap_err();
+            assert_eq!(
+                e.field(),
+                Some("importPolicy"),
+                "{name} refuses {hostile:?}"
+            );
+        }
+    }
+}
+
+#[test]
+fn the_template_editor_previews_unsaved_config_text_for_a_stored_session() {
+    let f = core();
+    let w = world(&f.core);
+    let mut ns = new_session(&w, "64500", Some("192.0.2.10"), None);
+    ns.md5_password = Some("Real-Md5-Secret".into());
+    let s = f.core.add_session(&ns).unwrap().remove(0);
+    let text = f
+        .core
+        .preview_config_template(
+            "config/frr/add",
+            "neighbor {{ s.peer_ip }} remote-as {{ s.remote_asn }} password {{ s.md5 }}\n",
+            s.id,
+        )
+        .unwrap();
+    assert_eq!(
+        text,
+        "neighbor 192.0.2.10 remote-as 64500 password ********\n"
+    );
+    let group = f
+        .core
+        .preview_config_template(
+            "config/frr/peer_group",
+            "group {{ g.name }} {{ g.afi }}\n",
+            s.id,
+        )
+        .unwrap();
+    assert_eq!(
+        group, "group IX-V4 ipv4\n",
+        "a peer group template previews the session's group"
+    );
+    let stored = f
+        .core
+        .render_peer_group_config(s.peer_group_id.unwrap())
+        .unwrap();
+    assert!(stored.contains(" neighbor IX-V4 peer-group\n"), "{stored}");
+    let e = f
+        .core
+        .preview_config_template("config/frr/add", "{{ s.nope }}", s.id)
+        .unwrap_err();
+    assert_eq!(
+        e.kind(),
+        ErrorKind::Invalid,
+        "an undefined variable is an error: {e}"
+    );
+    let e = f
+        .core
+        .preview_config_template("email/request", "x", s.id)
+        .unwrap_err();
+    assert_eq!(e.field(), Some("name"));
 }

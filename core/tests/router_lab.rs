@@ -7,14 +7,19 @@
 mod common;
 
 use common::*;
+use peerdesk_core::devices::ssh::{HostKey, Output, RouterSession, SshAuth, SshTarget};
+use peerdesk_core::devices::transport::{RouterConnector, RouterTransport};
 use peerdesk_core::devices::{AuthMethod, NewRouter, Platform, RouterChanges};
 use peerdesk_core::peering::{BgpState, ConfigState, NewPeerGroup, SessionType};
+use peerdesk_core::secrets::Secret;
 use peerdesk_core::templating::config::{ConfigOperation, ConfigOverrides};
 use peerdesk_core::values::AddressFamily;
 use peerdesk_core::ErrorKind;
 use serde_json::Value;
 use std::path::PathBuf;
 use std::process::Command;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 struct Lab {
@@ -298,6 +303,34 @@ fn configuration_reaches_real_frr_and_bird_routers_safely() {
     s_bad = f.core.get_session(s_bad.id).unwrap();
     assert_eq!(s_bad.config_state, ConfigState::Failed);
 
+    // Config Manager with a bad extra line: FRR takes the template's lines,
+    // stops at the extra one, and Peerdesk takes the good lines back too.
+    let s_extra = session(r1.id, "64503", "192.0.2.103");
+    let e = f
+        .core
+        .push_session_config(
+            s_extra.id,
+            ConfigOperation::Add,
+            &ConfigOverrides {
+                extra_lines: Some(" neighbor 192.0.2.103 no-such-keyword 5".into()),
+                ..ConfigOverrides::default()
+            },
+            Duration::from_secs(1),
+        )
+        .unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::Rejected, "{e}");
+    assert!(
+        e.to_string().contains('%') || e.to_string().contains("Unknown command"),
+        "the router's own message: {e}"
+    );
+    assert_eq!(
+        lab.vtysh("r1", "show running-config"),
+        before,
+        "running-config byte for byte as before the bad extra line"
+    );
+    let s_extra = f.core.get_session(s_extra.id).unwrap();
+    assert_eq!(s_extra.config_state, ConfigState::Failed);
+
     // A batch with one refused session restores the router exactly, all of it.
     let s_ok = session(r1.id, "64502", "192.0.2.102");
     let e = f
@@ -353,8 +386,8 @@ fn configuration_reaches_real_frr_and_bird_routers_safely() {
     let r = f.core.refresh_session_states(r1.id).unwrap();
     assert_eq!(
         (r.updated, r.missing, r.established),
-        (2, 1, 2),
-        "{r:?}: .100 and .102 are Established, .101 was refused and is not on the router"
+        (2, 2, 2),
+        "{r:?}: .100 and .102 are Established, .101 and .103 were refused and are not on the router"
     );
     assert_eq!(
         f.core.get_session(s1.id).unwrap().bgp_state,
@@ -393,6 +426,24 @@ fn configuration_reaches_real_frr_and_bird_routers_safely() {
         .file_name()
         .to_string_lossy()
         .starts_with("pd_as64500_")));
+
+    // Delete with "Also remove from the router": off the router first, then out of Peerdesk.
+    let s_del = session(r1.id, "64505", "192.0.2.105");
+    push(s_del.id, ConfigOperation::Add, 1).unwrap();
+    assert!(lab
+        .vtysh("r1", "show running-config")
+        .contains("neighbor 192.0.2.105 "));
+    f.core
+        .delete_session_from_router(s_del.id, Duration::from_secs(1))
+        .unwrap();
+    assert!(!lab
+        .vtysh("r1", "show running-config")
+        .contains("neighbor 192.0.2.105 "));
+    assert_eq!(
+        f.core.get_session(s_del.id).unwrap_err().kind(),
+        ErrorKind::NotFound,
+        "the session is deleted once the router no longer has it"
+    );
 
     // Import Sessions from r2 (a neighbour configured on the router only) and b1.
     let r2 = add_lab_router(&f, &lab, "r2", &ix);
@@ -492,4 +543,132 @@ fn configuration_reaches_real_frr_and_bird_routers_safely() {
         ConfigState::Configured,
         "nothing is marked configured that is not"
     );
+
+    // The connection drops right after the router took the change and before
+    // Peerdesk read it back: Peerdesk logs in again, finds the neighbour and
+    // takes it back, and the session is not marked configured.
+    changes.ssh_port = lab.router("r1")["ssh_port"].as_i64().unwrap();
+    f.core.update_router(r1.id, &changes).unwrap();
+    let before = lab.vtysh("r1", "show running-config");
+    let s_drop = session(r1.id, "64504", "192.0.2.104");
+    let dropper = Arc::new(DropAfterApply {
+        port: changes.ssh_port as u16,
+        user: lab.router("r1")["user"].as_str().unwrap().into(),
+        password: lab.password(),
+        key: f.core.router_host_key(r1.id).unwrap().unwrap(),
+        sshd_pid: std::fs::read_to_string(lab.dir.join("r1/ssh/sshd.pid"))
+            .unwrap()
+            .trim()
+            .parse()
+            .unwrap(),
+        dropped: Arc::new(AtomicBool::new(false)),
+    });
+    f.core.set_router_connector(dropper.clone());
+    let e = push(s_drop.id, ConfigOperation::Add, 5).unwrap_err();
+    assert!(
+        dropper.dropped.load(Ordering::SeqCst),
+        "the test cut the connection"
+    );
+    assert_eq!(e.kind(), ErrorKind::ConnectionLost, "{e}");
+    assert!(
+        e.to_string().contains("taken back") && e.to_string().contains("as before"),
+        "{e}"
+    );
+    assert_eq!(
+        lab.vtysh("r1", "show running-config"),
+        before,
+        "the router's configuration is byte for byte as before the dropped push"
+    );
+    assert_eq!(
+        f.core.get_session(s_drop.id).unwrap().config_state,
+        ConfigState::NotConfigured,
+        "a push cut short is not recorded as configured"
+    );
+}
+
+/// Real SSH to a lab router that, once, kills the sshd processes serving the
+/// connection right after the router ran `configure terminal …`: the TCP
+/// connection really drops between the change and its read-back.
+struct DropAfterApply {
+    port: u16,
+    user: String,
+    password: String,
+    key: HostKey,
+    sshd_pid: u32,
+    dropped: Arc<AtomicBool>,
+}
+
+struct DroppingSession {
+    ssh: RouterSession,
+    sshd_pid: u32,
+    dropped: Arc<AtomicBool>,
+}
+
+impl RouterConnector for DropAfterApply {
+    fn connect(
+        &self,
+        _router: &peerdesk_core::devices::Router,
+    ) -> peerdesk_core::Result<Box<dyn RouterTransport>> {
+        let ssh = RouterSession::connect(
+            &SshTarget {
+                host: "127.0.0.1".into(),
+                port: self.port,
+                user: self.user.clone(),
+                auth: SshAuth::Password(Secret::new(self.password.clone())),
+                timeout: Duration::from_secs(10),
+            },
+            Some(&self.key),
+        )?;
+        Ok(Box::new(DroppingSession {
+            ssh,
+            sshd_pid: self.sshd_pid,
+            dropped: self.dropped.clone(),
+        }))
+    }
+}
+
+impl RouterTransport for DroppingSession {
+    fn exec(&self, command: &str) -> peerdesk_core::Result<Output> {
+        let out = self.ssh.exec(command);
+        if command.starts_with("configure terminal") && !self.dropped.swap(true, Ordering::SeqCst) {
+            kill_descendants(self.sshd_pid);
+        }
+        out
+    }
+    fn upload(&self, path: &str, bytes: &[u8]) -> peerdesk_core::Result<()> {
+        self.ssh.upload(path, bytes)
+    }
+    fn read(&self, path: &str) -> peerdesk_core::Result<Option<String>> {
+        self.ssh.read(path)
+    }
+    fn remove(&self, path: &str) -> peerdesk_core::Result<()> {
+        self.ssh.remove(path)
+    }
+}
+
+/// SIGKILL to every process below `pid` (the lab sshd's per-connection
+/// children, which the lab started): the listener itself keeps running.
+fn kill_descendants(pid: u32) {
+    let mut parents = vec![pid];
+    let mut victims = Vec::new();
+    while let Some(p) = parents.pop() {
+        for entry in std::fs::read_dir("/proc").unwrap().flatten() {
+            let Ok(child) = entry.file_name().to_string_lossy().parse::<u32>() else {
+                continue;
+            };
+            let stat = std::fs::read_to_string(format!("/proc/{child}/stat")).unwrap_or_default();
+            // Field 4 (after the parenthesised name) is the parent pid.
+            let ppid = stat
+                .rsplit_once(')')
+                .and_then(|(_, rest)| rest.split_whitespace().nth(1))
+                .and_then(|v| v.parse::<u32>().ok());
+            if ppid == Some(p) {
+                victims.push(child);
+                parents.push(child);
+            }
+        }
+    }
+    for v in victims {
+        let _ = Command::new("kill").arg("-9").arg(v.to_string()).status();
+    }
 }

@@ -163,6 +163,8 @@ pub fn handlers<R: tauri::Runtime>(
         templating::revert_template,
         templating::reset_template,
         templating::preview_email_template,
+        templating::preview_config_template,
+        templating::render_peer_group_config,
     ]
 }
 

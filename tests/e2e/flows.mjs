@@ -95,10 +95,11 @@ export async function addRouterWithPeerGroup(b, exchangeId, r = ROUTER) {
   await click(b, "add-router-button");
   await fill(b, "router-name", r.name);
   await fill(b, "router-mgmt-address", r.mgmtAddress);
-  await fill(b, "router-ssh-port", "22");
+  await fill(b, "router-ssh-port", String(r.sshPort ?? 22));
   await fill(b, "router-platform", r.platform);
   await fill(b, "router-username", r.username);
   await fill(b, "router-auth-method", r.authMethod);
+  if (r.password !== undefined) await fill(b, "router-password", r.password);
   await fill(b, "router-local-asn", r.localAsn);
   await fill(b, `router-attach-${exchangeId}`, true);
   await fill(b, `router-attach-ipv4-${exchangeId}`, r.ipv4);
@@ -106,8 +107,8 @@ export async function addRouterWithPeerGroup(b, exchangeId, r = ROUTER) {
   await fill(b, "pg-name", r.peerGroup);
   await fill(b, "pg-family", "ipv4");
   await fill(b, "pg-exchange", String(exchangeId));
-  await fill(b, "pg-import", "IMPORT-TEST-IX");
-  await fill(b, "pg-export", "EXPORT-TEST-IX");
+  await fill(b, "pg-import", r.importPolicy ?? "IMPORT-TEST-IX");
+  await fill(b, "pg-export", r.exportPolicy ?? "EXPORT-TEST-IX");
   await fill(b, "pg-max-prefix", "100");
   await fill(b, "pg-session-type", "peer");
   await click(b, "router-save");

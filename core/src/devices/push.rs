@@ -14,6 +14,7 @@ use crate::audit::{self, AuditAction};
 use crate::error::{Error, Result};
 use crate::peering::{AdminState, BgpState, ConfigState, Session};
 use crate::templating::config::{ConfigOperation, ConfigOverrides};
+use crate::templating::diff::{line_diff, DiffLine};
 use serde::Serialize;
 use std::time::{Duration, Instant};
 use ts_rs::TS;
@@ -43,6 +44,8 @@ pub struct PushPreview {
     pub current: String,
     /// The configuration to send (the MD5 password masked).
     pub proposed: String,
+    /// The neighbour's configuration now against what it will be after the change.
+    pub diff: Vec<DiffLine>,
 }
 
 const MASK: &str = "********";
@@ -118,6 +121,74 @@ pub(crate) fn frr_neighbor_lines(running: &str, ip: &str) -> Vec<(Option<String>
         }
     }
     out
+}
+
+/// The router's text with every password value shown as [`MASK`], so what
+/// the router has never reaches the UI: the words after `password` (FRR, BIRD,
+/// IOS-XR `password clear`, EOS `password 0`) or `authentication-key`.
+fn mask_passwords(text: &str) -> String {
+    text.lines()
+        .map(|line| {
+            let words: Vec<&str> = line.split(' ').collect();
+            match words
+                .iter()
+                .position(|w| *w == "password" || *w == "authentication-key")
+            {
+                Some(i) if i + 1 < words.len() => {
+                    let end = if line.trim_end().ends_with(';') {
+                        ";"
+                    } else {
+                        ""
+                    };
+                    format!("{} {MASK}{end}\n", words[..=i].join(" "))
+                }
+                _ => format!("{line}\n"),
+            }
+        })
+        .collect()
+}
+
+/// A neighbour's FRR lines as one text, each prefixed by its address family.
+fn frr_neighbor_text(config: &str, ip: &str) -> String {
+    frr_neighbor_lines(config, ip)
+        .into_iter()
+        .map(|(af, l)| match af {
+            Some(af) => format!("{af} / {l}\n"),
+            None => format!("{l}\n"),
+        })
+        .collect()
+}
+
+/// What the router's configuration of the neighbour should be after `op`,
+/// in the form `current` has, for the review diff. FRR merges the sent lines
+/// into what is there; BIRD's per-peer file is replaced.
+fn expected_after(
+    platform: Platform,
+    op: ConfigOperation,
+    ip: &str,
+    current: &str,
+    proposed: &str,
+) -> String {
+    if op == ConfigOperation::Remove {
+        return String::new();
+    }
+    match platform {
+        Platform::Frr => {
+            let shutdown = format!("neighbor {ip} shutdown");
+            let mut lines: Vec<String> = current
+                .lines()
+                .filter(|l| !(op == ConfigOperation::Enable && l.trim() == shutdown))
+                .map(str::to_string)
+                .collect();
+            for l in frr_neighbor_text(proposed, ip).lines() {
+                if !lines.iter().any(|c| c == l) {
+                    lines.push(l.to_string());
+                }
+            }
+            lines.iter().map(|l| format!("{l}\n")).collect()
+        }
+        _ => proposed.to_string(),
+    }
 }
 
 fn frr_restore_text(asn: u32, ip: &str, before: &str, exists_now: bool) -> String {
@@ -254,6 +325,19 @@ impl crate::Peerdesk {
         RouterSession::connect(&target, trusted.as_ref())
     }
 
+    /// The rendered text with the session's MD5 password from the keyring,
+    /// for sending only.
+    pub(crate) fn fill_md5(&self, s: &Session, rendered: &str) -> Result<String> {
+        let md5 = match &s.md5_ref {
+            Some(k) => self.secrets().get(k)?,
+            None => None,
+        };
+        Ok(match md5 {
+            Some(m) => rendered.replace(crate::templating::config::MD5_PLACEHOLDER, m.expose()),
+            None => rendered.to_string(),
+        })
+    }
+
     /// What the router has for this neighbour now, and what would be sent.
     pub fn preview_push(
         &self,
@@ -268,34 +352,43 @@ impl crate::Peerdesk {
         }
         let rendered = self.render_with_md5_placeholder(session_id, op, overrides)?;
         let ssh = self.connect_router(&router)?;
+        self.preview_on(&ssh, &router, &s, op, &rendered.text)
+    }
+
+    /// [`Self::preview_push`] on a connection already open to the session's
+    /// router, with its rendered text: Configure Sessions reviews all of a
+    /// router's sessions in one connection.
+    pub(crate) fn preview_on(
+        &self,
+        ssh: &dyn RouterTransport,
+        router: &Router,
+        s: &Session,
+        op: ConfigOperation,
+        rendered: &str,
+    ) -> Result<PushPreview> {
         let cli = Cli {
-            ssh: &ssh,
+            ssh,
             control: &router.control_command,
             platform: router.platform,
         };
-        let current = match router.platform {
-            Platform::Bird2 => ssh.read(&bird_file(&router, &s))?.unwrap_or_default(),
+        let current = mask_passwords(&match router.platform {
+            Platform::Bird2 => ssh.read(&bird_file(router, s))?.unwrap_or_default(),
             Platform::Junos | Platform::Iosxr | Platform::Eos => {
-                super::commit::current_config(&cli, &router, &s)?
+                super::commit::current_config(&cli, router, s)?
             }
             _ => {
                 let running = cli.run("show running-config")?.stdout;
-                frr_neighbor_lines(&running, &s.peer_ip)
-                    .into_iter()
-                    .map(|(af, l)| match af {
-                        Some(af) => format!("{af} / {l}\n"),
-                        None => format!("{l}\n"),
-                    })
-                    .collect()
+                frr_neighbor_text(&running, &s.peer_ip)
             }
-        };
+        });
+        let proposed = rendered.replace(crate::templating::config::MD5_PLACEHOLDER, MASK);
+        let after = expected_after(router.platform, op, &s.peer_ip, &current, &proposed);
         Ok(PushPreview {
-            router_name: router.name,
+            router_name: router.name.clone(),
             platform: router.platform,
+            diff: line_diff(&current, &after),
             current,
-            proposed: rendered
-                .text
-                .replace(crate::templating::config::MD5_PLACEHOLDER, MASK),
+            proposed,
         })
     }
 
@@ -316,16 +409,7 @@ impl crate::Peerdesk {
             return Err(super::commit::render_only(router.platform));
         }
         let rendered = self.render_with_md5_placeholder(session_id, op, overrides)?;
-        let md5 = match &s.md5_ref {
-            Some(k) => self.secrets().get(k)?.map(|m| m.expose().to_string()),
-            None => None,
-        };
-        let text = match &md5 {
-            Some(m) => rendered
-                .text
-                .replace(crate::templating::config::MD5_PLACEHOLDER, m),
-            None => rendered.text.clone(),
-        };
+        let text = self.fill_md5(&s, &rendered.text)?;
         let masked = rendered
             .text
             .replace(crate::templating::config::MD5_PLACEHOLDER, MASK);
@@ -442,7 +526,17 @@ impl crate::Peerdesk {
         if let Some(e) = err {
             // Unreachable / auth / host-key problems change nothing on the router:
             // the session keeps its previous state and the caller sees why.
-            if !matches!(e, Error::Rejected(_)) {
+            // A connection that dropped mid-change with the router's state not
+            // known afterwards stays failed, so nothing looks configured.
+            let stays_failed = matches!(
+                e,
+                Error::Rejected(_)
+                    | Error::ConnectionLost {
+                        restored: false,
+                        ..
+                    }
+            );
+            if !stays_failed {
                 let mut conn = self.db()?;
                 let tx = conn.transaction()?;
                 crate::peering::set_states(
@@ -466,6 +560,60 @@ impl crate::Peerdesk {
         })
     }
 
+    /// After a connection dropped mid-change: log in again, compare the
+    /// running configuration with the snapshot taken before, and restore the
+    /// neighbour's lines when they differ. Always an error: the change did not
+    /// happen as asked; `restored` says whether the router is known to be as before.
+    fn frr_restore_after_drop(
+        &self,
+        router: &Router,
+        ip: &str,
+        before: &str,
+        dropped: String,
+    ) -> Result<(bool, Option<BgpState>, String)> {
+        let unknown = |why: String| {
+            Error::ConnectionLost {
+            message: format!(
+                "{dropped}; {why}: the router may hold part of the change. Use Update Session States when it is reachable"
+            ),
+            restored: false,
+        }
+        };
+        let ssh = self
+            .connect_router(router)
+            .map_err(|e| unknown(format!("logging in again failed ({e})")))?;
+        let cli = Cli {
+            ssh: &*ssh,
+            control: &router.control_command,
+            platform: router.platform,
+        };
+        let read = || {
+            cli.run("show running-config")
+                .map(|o| o.stdout)
+                .map_err(|e| unknown(format!("reading the configuration again failed ({e})")))
+        };
+        let now = read()?;
+        let found = if now == before {
+            "the router did not take the change"
+        } else {
+            let present = !frr_neighbor_lines(&now, ip).is_empty();
+            cli.run(&frr_restore_text(router.local_asn, ip, before, present))
+                .map_err(|e| unknown(format!("restoring failed ({e})")))?;
+            if read()? != before {
+                return Err(unknown(
+                    "restoring did not give back the exact configuration".into(),
+                ));
+            }
+            "the router had taken the change and it was taken back"
+        };
+        Err(Error::ConnectionLost {
+            message: format!(
+                "{dropped}; after logging in again {found}: its configuration is as before"
+            ),
+            restored: true,
+        })
+    }
+
     #[allow(clippy::too_many_arguments)]
     fn push_frr(
         &self,
@@ -486,8 +634,22 @@ impl crate::Peerdesk {
                 before.lines().count()
             ),
         );
-        let applied = cli.run(&format!("configure terminal\n{text}end\n"))?;
-        let after = cli.run("show running-config")?.stdout;
+        // From here until the change is saved, a dropped connection leaves the
+        // router in an unknown state: reconnect, read it, and put it back.
+        let lost = |e: Error| match e {
+            Error::ConnectionLost { message, .. } => {
+                self.frr_restore_after_drop(router, &s.peer_ip, &before, message)
+            }
+            e => Err(e),
+        };
+        let applied = match cli.run(&format!("configure terminal\n{text}end\n")) {
+            Ok(o) => o,
+            Err(e) => return lost(e),
+        };
+        let after = match cli.run("show running-config") {
+            Ok(o) => o.stdout,
+            Err(e) => return lost(e),
+        };
         let refused = frr_error(&applied);
         let present = !frr_neighbor_lines(&after, &s.peer_ip).is_empty();
         let intended = match op {
@@ -523,15 +685,29 @@ impl crate::Peerdesk {
             )));
         }
         note(log, "verified in the running configuration".into());
-        let saved = cli.run("write memory")?;
+        let saved = match cli.run("write memory") {
+            Ok(o) => o,
+            Err(e) => return lost(e),
+        };
         note(log, format!("saved (write memory, exit {})", saved.status));
         if op == ConfigOperation::Remove {
             return Ok((true, None, "removed from the router".into()));
         }
-        let state = poll(wait, || {
+        let state = match poll(wait, || {
             cli.run(&format!("show bgp neighbors {} json", s.peer_ip))
                 .map(|o| parse_frr_state(&o.stdout, &s.peer_ip))
-        })?;
+        }) {
+            Ok(state) => state,
+            // Saved already: the change stands; only the wait was cut short.
+            Err(Error::ConnectionLost { .. }) => {
+                note(
+                    log,
+                    "the connection dropped while waiting for the peer".into(),
+                );
+                None
+            }
+            Err(e) => return Err(e),
+        };
         note(log, format!("BGP state {:?}", state));
         Ok((true, state, describe(state)))
     }
@@ -561,9 +737,12 @@ impl crate::Peerdesk {
                     let rendered = self.render_with_md5_placeholder(
                         s.id,
                         ConfigOperation::Add,
-                        &ConfigOverrides::default(),
+                        &ConfigOverrides {
+                            admin_down: Some(op == ConfigOperation::Shutdown),
+                            ..ConfigOverrides::default()
+                        },
                     )?;
-                    ctx_text = rendered.text;
+                    ctx_text = self.fill_md5(s, &rendered.text)?;
                     let cmd = if op == ConfigOperation::Shutdown {
                         "disable"
                     } else {
@@ -725,6 +904,54 @@ mod tests {
         assert_eq!(
             parse_bird_state(down, "pd_as64500_192_0_2_100"),
             Some(BgpState::Active)
+        );
+    }
+
+    #[test]
+    fn passwords_the_router_has_are_masked_before_they_leave_core() {
+        let text = " neighbor 192.0.2.1 password s3cret\n  password \"s3cret\";\n  password clear s3cret\nneighbor 192.0.2.1 description password\n";
+        let masked = mask_passwords(text);
+        assert!(!masked.contains("s3cret"), "{masked}");
+        assert!(masked.contains(" neighbor 192.0.2.1 password ********\n"));
+        assert!(masked.contains("  password ********;\n"));
+        assert!(masked.contains("neighbor 192.0.2.1 description password\n"));
+    }
+
+    #[test]
+    fn the_review_diff_merges_frr_lines_and_replaces_bird_files() {
+        let current = frr_neighbor_text(RUNNING, "192.0.2.100");
+        let shutdown = "router bgp 64496\n neighbor 192.0.2.100 shutdown\n";
+        let after = expected_after(
+            Platform::Frr,
+            ConfigOperation::Shutdown,
+            "192.0.2.100",
+            &current,
+            shutdown,
+        );
+        let diff = line_diff(&current, &after);
+        let added: Vec<&str> = diff
+            .iter()
+            .filter(|d| d.kind == crate::templating::diff::DiffKind::Added)
+            .map(|d| d.text.as_str())
+            .collect();
+        assert_eq!(added, vec!["neighbor 192.0.2.100 shutdown"]);
+        assert!(expected_after(
+            Platform::Frr,
+            ConfigOperation::Remove,
+            "192.0.2.100",
+            &current,
+            shutdown
+        )
+        .is_empty());
+        assert_eq!(
+            expected_after(
+                Platform::Bird2,
+                ConfigOperation::Add,
+                "192.0.2.100",
+                "old\n",
+                "new\n"
+            ),
+            "new\n"
         );
     }
 
@@ -902,16 +1129,7 @@ impl crate::Peerdesk {
         let mut text = String::new();
         for s in &sessions {
             let r = self.render_with_md5_placeholder(s.id, op, &ConfigOverrides::default())?;
-            let md5 = match &s.md5_ref {
-                Some(k) => self.secrets().get(k)?.map(|m| m.expose().to_string()),
-                None => None,
-            };
-            text.push_str(&match md5 {
-                Some(m) => r
-                    .text
-                    .replace(crate::templating::config::MD5_PLACEHOLDER, &m),
-                None => r.text,
-            });
+            text.push_str(&self.fill_md5(s, &r.text)?);
         }
         stamp(
             &mut log,

@@ -185,8 +185,9 @@ impl RouterSession {
 
     /// Runs one command on an exec channel.
     pub fn exec(&self, command: &str) -> Result<Output> {
-        let lost = |e: &dyn std::fmt::Display| {
-            Error::Unreachable(format!("the connection to the router was lost: {e}"))
+        let lost = |e: &dyn std::fmt::Display| Error::ConnectionLost {
+            message: format!("the connection to the router was lost: {e}"),
+            restored: false,
         };
         let mut ch = self.session.channel_session().map_err(|e| lost(&e))?;
         ch.exec(command).map_err(|e| lost(&e))?;
@@ -208,8 +209,9 @@ impl RouterSession {
     /// Writes a file by SFTP: a temporary name first, then a rename, so a
     /// half-written file is never read by the router.
     pub fn upload(&self, path: &str, bytes: &[u8]) -> Result<()> {
-        let lost = |e: &dyn std::fmt::Display| {
-            Error::Unreachable(format!("the upload to the router failed: {e}"))
+        let lost = |e: &dyn std::fmt::Display| Error::ConnectionLost {
+            message: format!("the upload to the router failed: {e}"),
+            restored: false,
         };
         let sftp = self.session.sftp().map_err(|e| lost(&e))?;
         let tmp = format!("{path}.peerdesk-tmp");

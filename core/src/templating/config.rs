@@ -192,6 +192,59 @@ pub fn render_config(name: &str, source: &str, input: &SessionConfigInput) -> Re
     Ok(text)
 }
 
+/// The template name of a platform's peer group definition.
+pub fn peer_group_template_name(platform: Platform) -> String {
+    format!("config/{}/peer_group", platform.as_str())
+}
+
+/// A peer group's definition, already validated.
+#[derive(Debug, Clone)]
+pub struct PeerGroupConfigInput {
+    pub local_asn: u32,
+    pub name: String,
+    pub family: AddressFamily,
+    pub import_policy: Option<String>,
+    pub export_policy: Option<String>,
+    pub max_prefix: Option<u32>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+struct PeerGroupCtx {
+    name: String,
+    afi: &'static str,
+    afi_junos: &'static str,
+    import_policy: Option<String>,
+    export_policy: Option<String>,
+    max_prefix: Option<u32>,
+}
+
+/// Renders a peer group template; names and policies must be identifiers.
+pub fn render_peer_group(name: &str, source: &str, input: &PeerGroupConfigInput) -> Result<String> {
+    let (afi, afi_junos) = match input.family {
+        AddressFamily::Ipv4 => ("ipv4", "inet"),
+        AddressFamily::Ipv6 => ("ipv6", "inet6"),
+    };
+    let ctx = serde_json::json!({
+        "router": RouterCtx { local_asn: input.local_asn },
+        "g": PeerGroupCtx {
+            name: values::identifier(&input.name, "name")?,
+            afi,
+            afi_junos,
+            import_policy: checked_identifier(&input.import_policy, "importPolicy")?,
+            export_policy: checked_identifier(&input.export_policy, "exportPolicy")?,
+            max_prefix: input.max_prefix,
+        },
+    });
+    let text = super::render(name, source, &ctx)?;
+    if text.trim().is_empty() {
+        return Err(Error::invalid(
+            "template",
+            format!("template {name} rendered nothing"),
+        ));
+    }
+    Ok(text)
+}
+
 /// Where a rendered configuration holds the MD5 password until a push fills it in.
 pub(crate) const MD5_PLACEHOLDER: &str = "KEYRING-MD5";
 
@@ -207,6 +260,56 @@ pub struct ConfigOverrides {
     pub import_policy: Option<String>,
     #[ts(optional)]
     pub export_policy: Option<String>,
+    /// Configuration lines added after the rendered text, for this push only.
+    #[ts(optional)]
+    pub extra_lines: Option<String>,
+    /// The admin state to render instead of the stored one (set by core when
+    /// a shutdown or enable rewrites a whole neighbour, never from the UI).
+    #[serde(skip)]
+    #[ts(skip)]
+    pub admin_down: Option<bool>,
+}
+
+/// The Config Manager's extra lines: the user's own router commands, sent as
+/// typed after the template's output. Printable ASCII only (a control
+/// character or non-ASCII byte could hide what is sent), at most 50 lines of
+/// 200 characters; blank lines dropped.
+pub fn extra_lines(text: &str) -> Result<Vec<String>> {
+    let lines: Vec<String> = text
+        .lines()
+        .map(|l| l.trim_end().to_string())
+        .filter(|l| !l.trim().is_empty())
+        .collect();
+    if lines.len() > 50 {
+        return Err(Error::invalid("extraLines", "at most 50 extra lines"));
+    }
+    for (n, l) in lines.iter().enumerate() {
+        if l.len() > 200 {
+            return Err(Error::invalid(
+                "extraLines",
+                format!("line {} is longer than 200 characters", n + 1),
+            ));
+        }
+        if !l.bytes().all(|b| b == b' ' || b.is_ascii_graphic()) {
+            return Err(Error::invalid(
+                "extraLines",
+                format!(
+                    "line {} has a character other than printable ASCII (tabs, control characters and non-ASCII are refused)",
+                    n + 1
+                ),
+            ));
+        }
+        if l.contains(MD5_PLACEHOLDER) {
+            return Err(Error::invalid(
+                "extraLines",
+                format!(
+                    "line {} contains the reserved word {MD5_PLACEHOLDER}",
+                    n + 1
+                ),
+            ));
+        }
+    }
+    Ok(lines)
 }
 
 #[derive(Debug, Clone, Serialize, TS)]
@@ -244,6 +347,35 @@ impl crate::Peerdesk {
         op: ConfigOperation,
         overrides: &ConfigOverrides,
     ) -> Result<RenderedConfig> {
+        let (input, mp_source) = self.session_config_input(session_id, overrides)?;
+        let name = template_name(input.platform, op);
+        let source = self.template_source(&name)?;
+        let mut text = render_config(&name, &source, &input)?;
+        if let Some(extra) = &overrides.extra_lines {
+            for line in extra_lines(extra)? {
+                if !text.ends_with('\n') {
+                    text.push('\n');
+                }
+                text.push_str(&line);
+                text.push('\n');
+            }
+        }
+        Ok(RenderedConfig {
+            platform: input.platform,
+            operation: op,
+            text,
+            template: name,
+            max_prefix_source: mp_source,
+        })
+    }
+
+    /// Everything a session's configuration is rendered from, with the
+    /// defaults resolved, and where its max-prefix came from.
+    fn session_config_input(
+        &self,
+        session_id: i64,
+        overrides: &ConfigOverrides,
+    ) -> Result<(SessionConfigInput, String)> {
         let s = self.get_session(session_id)?;
         let router = self
             .list_routers()?
@@ -321,18 +453,71 @@ impl crate::Peerdesk {
                 group.as_ref().map(|g| &g.export_policy),
             ),
             max_prefix,
-            admin_down: s.admin_state == crate::peering::AdminState::Down,
+            admin_down: overrides
+                .admin_down
+                .unwrap_or(s.admin_state == crate::peering::AdminState::Down),
             md5: s.md5_ref.as_ref().map(|_| MD5_PLACEHOLDER.to_string()),
         };
-        let name = template_name(router.platform, op);
+        Ok((input, mp_source))
+    }
+
+    /// Renders a peer group's definition for its router's platform.
+    pub fn render_peer_group_config(&self, peer_group_id: i64) -> Result<String> {
+        let (platform, input) = self.peer_group_input(peer_group_id)?;
+        let name = peer_group_template_name(platform);
         let source = self.template_source(&name)?;
-        Ok(RenderedConfig {
-            platform: router.platform,
-            operation: op,
-            text: render_config(&name, &source, &input)?,
-            template: name,
-            max_prefix_source: mp_source,
-        })
+        render_peer_group(&name, &source, &input)
+    }
+
+    fn peer_group_input(&self, peer_group_id: i64) -> Result<(Platform, PeerGroupConfigInput)> {
+        let g = self
+            .list_peer_groups()?
+            .into_iter()
+            .find(|g| g.id == peer_group_id)
+            .ok_or_else(|| Error::not_found("peer group", peer_group_id))?;
+        let router = self.router(g.router_id)?;
+        Ok((
+            router.platform,
+            PeerGroupConfigInput {
+                local_asn: router.local_asn,
+                name: g.name,
+                family: g.family,
+                import_policy: Some(g.import_policy),
+                export_policy: Some(g.export_policy),
+                max_prefix: g.max_prefix,
+            },
+        ))
+    }
+
+    /// The editor's live preview: unsaved template text rendered for a stored
+    /// session (a peer group template: for the session's peer group), the MD5
+    /// password masked.
+    pub fn preview_config_template(
+        &self,
+        name: &str,
+        body: &str,
+        session_id: i64,
+    ) -> Result<String> {
+        let text = if name.ends_with("/peer_group") {
+            let s = self.get_session(session_id)?;
+            let group = s.peer_group_id.ok_or_else(|| {
+                Error::invalid(
+                    "sessionId",
+                    "this session has no peer group: choose one that has",
+                )
+            })?;
+            let (_, input) = self.peer_group_input(group)?;
+            render_peer_group(name, body, &input)?
+        } else if name.starts_with("config/") {
+            let (input, _) = self.session_config_input(session_id, &ConfigOverrides::default())?;
+            render_config(name, body, &input)?
+        } else {
+            return Err(Error::invalid(
+                "name",
+                format!("{name} is not a router configuration template"),
+            ));
+        };
+        Ok(text.replace(MD5_PLACEHOLDER, "********"))
     }
 }
 
@@ -353,5 +538,19 @@ mod tests {
         assert_eq!(config_text("x}{\"'#!\\y"), "x y");
         assert_eq!(config_text("Zürich IX"), "Z rich IX");
         assert_eq!(config_text(&"n".repeat(300)).len(), 80);
+    }
+
+    #[test]
+    fn extra_lines_are_kept_as_typed_but_only_printable_ascii() {
+        assert_eq!(
+            extra_lines(" neighbor 192.0.2.10 timers 10 30  \n\n bfd\n").unwrap(),
+            vec![" neighbor 192.0.2.10 timers 10 30", " bfd"]
+        );
+        for bad in ["a\tb", "caf\u{e9}", "x\u{1b}[2K", "KEYRING-MD5"] {
+            let e = extra_lines(bad).unwrap_err();
+            assert_eq!(e.field(), Some("extraLines"), "{bad:?}");
+        }
+        assert!(extra_lines(&"x\n".repeat(51)).is_err());
+        assert!(extra_lines(&"x".repeat(201)).is_err());
     }
 }

@@ -3,6 +3,7 @@
 //! Rendering is strict: an undefined variable is an error, never an empty string.
 
 pub mod config;
+pub mod diff;
 mod store;
 
 use crate::audit::{self, AuditAction};
@@ -104,6 +105,30 @@ pub const DEFAULTS: &[(&str, &str)] = &[
     (
         "config/sros/enable",
         include_str!("defaults/config/sros_enable.j2"),
+    ),
+    (
+        "config/frr/peer_group",
+        include_str!("defaults/config/frr_peer_group.j2"),
+    ),
+    (
+        "config/bird2/peer_group",
+        include_str!("defaults/config/bird2_peer_group.j2"),
+    ),
+    (
+        "config/junos/peer_group",
+        include_str!("defaults/config/junos_peer_group.j2"),
+    ),
+    (
+        "config/iosxr/peer_group",
+        include_str!("defaults/config/iosxr_peer_group.j2"),
+    ),
+    (
+        "config/eos/peer_group",
+        include_str!("defaults/config/eos_peer_group.j2"),
+    ),
+    (
+        "config/sros/peer_group",
+        include_str!("defaults/config/sros_peer_group.j2"),
     ),
 ];
 

@@ -42,3 +42,19 @@ pub fn preview_email_template(
 ) -> CmdResult<String> {
     Ok(core.preview_email_template(&name, &body, asn)?)
 }
+
+/// A router configuration template's unsaved text rendered for a stored session.
+#[tauri::command(async)]
+pub fn preview_config_template(
+    core: Core<'_>,
+    name: String,
+    body: String,
+    session_id: i64,
+) -> CmdResult<String> {
+    Ok(core.preview_config_template(&name, &body, session_id)?)
+}
+
+#[tauri::command(async)]
+pub fn render_peer_group_config(core: Core<'_>, peer_group_id: i64) -> CmdResult<String> {
+    Ok(core.render_peer_group_config(peer_group_id)?)
+}

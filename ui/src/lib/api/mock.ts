@@ -1041,6 +1041,9 @@ Object.assign(handlers, {
     savedTemplates.delete(String(a!.name));
     return mockTemplate(String(a!.name));
   },
+  // The dev backend does not render Jinja: it shows the text with the session it would use.
+  preview_config_template: (a: Args) => `# session ${String(a!.sessionId)} (rendered by core in the app)\n${String(a!.body)}`,
+  render_peer_group_config: (a: Args) => `# peer group ${String(a!.peerGroupId)} (rendered by core in the app)\n`,
   preview_email_template: (a: Args) => {
     mockTemplate(String(a!.name));
     return mockRender(String(a!.body), Number(a!.asn));
@@ -1153,7 +1156,13 @@ Object.assign(handlers, {
     mockConnect(r);
     const config = mockConfig(s, String(a!.operation), a!.overrides as MockOverrides);
     const current = s.configState === 'configured' ? mockConfig(s, 'add', {}).text.replace('KEYRING-MD5', '********') : '';
-    return { routerName: r.name, platform: r.platform, current, proposed: config.text.replace('KEYRING-MD5', '********') };
+    const proposed = config.text.replace('KEYRING-MD5', '********');
+    const had = new Set(current.split('\n'));
+    const diff = proposed
+      .split('\n')
+      .filter((l) => l !== '')
+      .map((text) => ({ kind: had.has(text) ? ('same' as const) : ('added' as const), text }));
+    return { routerName: r.name, platform: r.platform, current, proposed, diff };
   },
   push_session_config: async (a: Args) => {
     const s = mockSession(a!.sessionId);

@@ -29,3 +29,11 @@ export const resetTemplate = (name: string) => call<Template>('reset_template', 
 /** Renders unsaved text for a peer; rejects `invalid` with core's error text. */
 export const previewEmailTemplate = (name: string, body: string, asn: number) =>
   call<string>('preview_email_template', { name, body, asn });
+
+/** Renders unsaved router configuration text for a stored session (MD5 masked). */
+export const previewConfigTemplate = (name: string, body: string, sessionId: number) =>
+  call<string>('preview_config_template', { name, body, sessionId });
+
+/** A peer group's definition rendered for its router's platform. */
+export const renderPeerGroupConfig = (peerGroupId: number) =>
+  call<string>('render_peer_group_config', { peerGroupId });

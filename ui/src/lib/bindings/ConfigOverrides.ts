@@ -3,4 +3,8 @@
 /**
  * One-time changes for a single render (Config Manager); never saved.
  */
-export type ConfigOverrides = { description?: string, maxPrefix?: number, importPolicy?: string, exportPolicy?: string, };
+export type ConfigOverrides = { description?: string, maxPrefix?: number, importPolicy?: string, exportPolicy?: string, 
+/**
+ * Configuration lines added after the rendered text, for this push only.
+ */
+extraLines?: string, };

@@ -4,4 +4,4 @@
  * What the UI does differently for an error. Small and stable: add a kind only
  * when some caller treats it differently.
  */
-export type ErrorKind = "invalid" | "notFound" | "conflict" | "keyringUnavailable" | "io" | "unreachable" | "authFailed" | "rejected" | "cancelled" | "hostKeyUnknown" | "hostKeyMismatch" | "forbidden" | "internal";
+export type ErrorKind = "invalid" | "notFound" | "conflict" | "keyringUnavailable" | "io" | "unreachable" | "connectionLost" | "authFailed" | "rejected" | "cancelled" | "hostKeyUnknown" | "hostKeyMismatch" | "forbidden" | "internal";

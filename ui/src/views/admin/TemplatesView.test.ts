@@ -19,8 +19,12 @@ const api = vi.hoisted(() => ({
   revertTemplate: vi.fn(),
   resetTemplate: vi.fn(),
   previewEmailTemplate: vi.fn(),
+  previewConfigTemplate: vi.fn(),
 }));
 vi.mock('$lib/api/templating', () => api);
+const others = vi.hoisted(() => ({ listRouters: vi.fn(), listSessions: vi.fn() }));
+vi.mock('$lib/api/devices', () => ({ listRouters: others.listRouters }));
+vi.mock('$lib/api/peering', () => ({ listSessions: others.listSessions }));
 
 import ConfirmDialog from '$lib/components/ConfirmDialog.svelte';
 import TemplatesView from './TemplatesView.svelte';
@@ -32,7 +36,9 @@ const OLD = 'Subject: Old request\nHi\n';
 const INFOS: TemplateInfo[] = [
   { name: 'email/request', isDefault: false, updatedAt: '2025-03-05T08:30:00Z' },
   { name: 'email/contact', isDefault: true, updatedAt: null },
+  { name: 'config/frr/add', isDefault: true, updatedAt: null },
 ];
+const FRR_ADD = 'router bgp {{ router.local_asn }}\n neighbor {{ s.peer_ip }} remote-as {{ s.remote_asn }}\n';
 const template = (name: string, body: string, isDefault = false): Template => ({
   name,
   body,
@@ -56,8 +62,26 @@ async function openEditor() {
 beforeEach(() => {
   api.listTemplates.mockReset().mockResolvedValue(INFOS);
   api.getTemplate.mockReset().mockImplementation(async (name: string) =>
-    name === 'email/request' ? template(name, REQUEST) : template(name, CONTACT, true),
+    name === 'email/request'
+      ? template(name, REQUEST)
+      : name === 'config/frr/add'
+        ? { name, body: FRR_ADD, defaultBody: FRR_ADD, isDefault: true }
+        : template(name, CONTACT, true),
   );
+  api.previewConfigTemplate
+    .mockReset()
+    .mockImplementation(async (_name: string, body: string, sessionId: number) => `session ${sessionId} << ${body}`);
+  others.listRouters.mockReset().mockResolvedValue([
+    { id: 1, name: 'r1', platform: 'frr' },
+    { id: 2, name: 'b1', platform: 'bird2' },
+  ]);
+  others.listSessions
+    .mockReset()
+    .mockImplementation(async (f: { routerId: number }) =>
+      f.routerId === 1
+        ? [{ id: 41, asn: 64500, networkName: 'Alpha', peerIp: '192.0.2.10', routerName: 'r1' }]
+        : [{ id: 99, asn: 64501, networkName: 'Bird peer', peerIp: '192.0.2.11', routerName: 'b1' }],
+    );
   api.templateRevisions.mockReset().mockImplementation(async (name: string) =>
     name === 'email/request' ? REVISIONS : [],
   );
@@ -79,6 +103,20 @@ afterEach(async () => {
 });
 
 describe('TemplatesView', () => {
+  it('previews a router configuration template for a session on a router of its platform', async () => {
+    const user = await openEditor();
+    await user.click(screen.getByTestId('template-row-config/frr/add'));
+    await waitFor(() => expect(bodyEl().value).toBe(FRR_ADD));
+    const select = (await screen.findByTestId('template-preview-session')) as HTMLSelectElement;
+    await waitFor(() => expect(select.options.length).toBe(1));
+    expect(select.options[0].textContent).toBe('AS64500 Alpha 192.0.2.10 (r1)');
+    expect(others.listSessions).toHaveBeenCalledWith({ routerId: 1, noExchange: false });
+    expect(others.listSessions).not.toHaveBeenCalledWith({ routerId: 2, noExchange: false });
+    await waitFor(() => expect(api.previewConfigTemplate).toHaveBeenCalledWith('config/frr/add', FRR_ADD, 41));
+    await waitFor(() => expect(screen.getByTestId('template-preview').textContent).toBe(`session 41 << ${FRR_ADD}`));
+    expect(screen.queryByTestId('template-preview-asn')).toBeNull();
+  });
+
   it('lists each template as default or edited, and opens the first one', async () => {
     await openEditor();
     expect(screen.getByTestId('template-row-email/request').textContent).toMatch(/email\/request\s*edited 2025-03-05/);

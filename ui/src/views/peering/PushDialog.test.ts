@@ -57,6 +57,11 @@ const preview: PushPreview = {
   platform: 'frr',
   current: '',
   proposed: 'router bgp 64496\n neighbor 192.0.2.10 remote-as 64500\n neighbor 192.0.2.10 password ********\n',
+  diff: [
+    { kind: 'removed', text: 'neighbor 192.0.2.10 description Old' },
+    { kind: 'added', text: 'neighbor 192.0.2.10 remote-as 64500' },
+    { kind: 'same', text: 'neighbor 192.0.2.10 password ********' },
+  ],
 };
 
 const outcome: PushOutcome = {
@@ -129,6 +134,17 @@ describe('1 click config', () => {
     expect(onchanged).toHaveBeenCalledTimes(1);
   });
 
+  it('shows the change as a diff from core: removed, added and kept lines marked', async () => {
+    openAction('one-click-config');
+    const diff = await screen.findByTestId('push-diff');
+    const lines = [...diff.querySelectorAll<HTMLElement>('[data-kind]')].map((l) => [l.dataset.kind, l.textContent?.trim()]);
+    expect(lines).toEqual([
+      ['removed', '- neighbor 192.0.2.10 description Old'],
+      ['added', '+ neighbor 192.0.2.10 remote-as 64500'],
+      ['same', 'neighbor 192.0.2.10 password ********'],
+    ]);
+  });
+
   it('sends nothing on Cancel, nor on Escape', async () => {
     const { user } = openAction('one-click-config');
     await screen.findByTestId('push-proposed');
@@ -181,6 +197,48 @@ describe('Config Manager', () => {
     await user.click(screen.getByTestId('push-send'));
     expect(api.pushSessionConfig.mock.calls[0].slice(0, 3)).toEqual([17, 'add', overrides]);
     await screen.findByTestId('push-result');
+  });
+});
+
+describe('Config Manager extra lines', () => {
+  it('sends the extra lines for this push only and shows the diff core read for them', async () => {
+    api.renderSessionConfig.mockImplementation(async (_id: number, _op: string, o: Record<string, unknown>) => ({
+      platform: 'frr',
+      operation: 'add',
+      template: 'config/frr/add',
+      text: `router bgp 64496\n${String(o.extraLines ?? '')}`,
+      maxPrefixSource: 'none',
+    }));
+    api.previewPush.mockImplementation(async (_id: number, _op: string, o: Record<string, unknown>) =>
+      o.extraLines
+        ? { ...preview, diff: [{ kind: 'added', text: 'neighbor 192.0.2.10 timers 10 30' }] }
+        : preview,
+    );
+    api.pushSessionConfig.mockResolvedValue(outcome);
+    const { user } = openAction('config-manager');
+    await screen.findByTestId('push-proposed');
+    await user.type(screen.getByTestId('cm-extra-lines'), ' neighbor 192.0.2.10 timers 10 30');
+
+    const overrides = { extraLines: ' neighbor 192.0.2.10 timers 10 30' };
+    await waitFor(() => expect(api.previewPush).toHaveBeenLastCalledWith(17, 'add', overrides));
+    await waitFor(() =>
+      expect(screen.getByTestId('push-diff').textContent).toContain('+ neighbor 192.0.2.10 timers 10 30'),
+    );
+    expect(screen.getByTestId('push-diff').textContent).not.toContain('description Old');
+    await user.click(screen.getByTestId('push-send'));
+    expect(api.pushSessionConfig.mock.calls[0].slice(0, 3)).toEqual([17, 'add', overrides]);
+  });
+
+  it('shows a refused extra line inline on its field and does not send', async () => {
+    api.renderSessionConfig.mockRejectedValue(
+      new ApiError('invalid', 'line 1 has a character other than printable ASCII', 'extraLines'),
+    );
+    const { user } = openAction('config-manager');
+    await screen.findByTestId('push-proposed');
+    await user.type(screen.getByTestId('cm-extra-lines'), 'café');
+    const error = await screen.findByTestId('error-extraLines');
+    expect(error.textContent).toContain('printable ASCII');
+    expect((screen.getByTestId('push-send') as HTMLButtonElement).disabled).toBe(true);
   });
 });
 

@@ -7,6 +7,7 @@ import type { ErrorKind } from '$lib/bindings/ErrorKind';
 const HEADLINES: Partial<Record<ErrorKind, string>> = {
   unreachable: 'Could not reach the router',
   authFailed: 'The router refused the login',
+  connectionLost: 'The connection to the router dropped during the change',
   hostKeyUnknown: "The router's host key is not trusted yet",
   hostKeyMismatch: "The router's host key changed",
   rejected: 'The router answered with an error',
@@ -40,7 +41,8 @@ export function routerErrorText(e: ApiError, withAdvice = true): string {
 
 /** Kinds after which core guarantees the router was left as it was. */
 export function nothingChanged(kind: ErrorKind): boolean {
-  return kind !== 'rejected' && kind !== 'internal' && kind !== 'io';
+  // connectionLost: core's message says whether it found the router as before.
+  return kind !== 'rejected' && kind !== 'internal' && kind !== 'io' && kind !== 'connectionLost';
 }
 
 /**
