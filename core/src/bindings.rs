@@ -17,8 +17,8 @@ macro_rules! export_all {
 pub fn export_bindings(dir: &Path) -> Result<(), ExportError> {
     let cfg = Config::new().with_large_int("number").with_out_dir(dir);
     use crate::{
-        audit::*, devices::*, error::*, jobs::*, messaging::*, peering::*, peeringdb::*, secrets::*,
-        settings::*, templating::*, values::*,
+        audit::*, devices::*, error::*, jobs::*, messaging::*, peering::*, peeringdb::*,
+        secrets::*, settings::*, templating::*, values::*,
     };
     export_all!(&cfg;
         CommandError, ErrorKind, AsnInfo, AddressFamily, KeyringStatus,
@@ -27,6 +27,8 @@ pub fn export_bindings(dir: &Path) -> Result<(), ExportError> {
         Exchange, ExchangeSummary, NewExchange, PeerGroup, NewPeerGroup, Network,
         Session, NewSession, SessionChanges, SessionFilter, SessionType, AdminState, ConfigState, BgpState,
         InventoryCounts, AuditEntry, AuditFilter, AuditAction, SessionPageRequest, SessionPage, SessionSort,
+        ConfigureSessionsView, ConfigureExchange, ConfigureRouter, PeerGroupChoice, ConfigureRow,
+        ConfigureSelection, ConfigureChoice, RouterConfigPreview,
         SyncSummary, TypeCount, SyncProgress, PeeringDbStatus, SyncRun, PdbNetwork, PdbPresence,
         PdbContact, MaxPrefixSuggestion, PdbNetworkDetail, PdbExchange, CommonExchange, AvailablePeer,
         SmtpSettings, SmtpSettingsChanges, SmtpSecurity, MessageKind, MessageState, EmailDraft,

@@ -4,6 +4,7 @@
 //! peer IP). Router records live in `devices`; rendering and pushing config
 //! come later and read from here.
 
+mod configure;
 mod demo;
 mod inventory;
 mod store;
@@ -17,6 +18,10 @@ use serde::{Deserialize, Serialize};
 use std::net::IpAddr;
 use ts_rs::TS;
 
+pub use configure::{
+    ConfigureChoice, ConfigureExchange, ConfigureRouter, ConfigureRow, ConfigureSelection,
+    ConfigureSessionsView, PeerGroupChoice, RouterConfigPreview,
+};
 pub use demo::{seed_large, LargeSeed};
 pub use inventory::{ImportSummary, Inventory, InventoryCounts};
 pub(crate) use store::{

@@ -695,6 +695,23 @@ pub(super) fn update_session(
     Ok(())
 }
 
+/// Moves a session to another router, peer group or peer type (Configure Sessions).
+pub(super) fn set_session_placement(
+    conn: &Connection,
+    id: i64,
+    router_id: i64,
+    peer_group_id: Option<i64>,
+    session_type: SessionType,
+    now: &str,
+) -> Result<()> {
+    conn.execute(
+        "UPDATE sessions SET router_id = ?2, peer_group_id = ?3, session_type = ?4, updated_at = ?5
+         WHERE id = ?1",
+        params![id, router_id, peer_group_id, session_type, now],
+    )?;
+    Ok(())
+}
+
 pub(crate) fn set_session_states(
     conn: &Connection,
     id: i64,

@@ -102,3 +102,29 @@ pub fn import_inventory(core: Core<'_>, path: PathBuf) -> CmdResult<InventoryCou
 pub fn export_sessions_csv(core: Core<'_>, path: PathBuf, filter: SessionFilter) -> CmdResult<u32> {
     Ok(core.export_sessions_csv(&path, &filter)?)
 }
+
+/// Configure Sessions: the peer's exchanges, sessions and candidates (`onlySession`: one session).
+#[tauri::command(async)]
+pub fn configure_sessions_candidates(
+    core: Core<'_>,
+    asn: u32,
+    only_session: Option<i64>,
+) -> CmdResult<ConfigureSessionsView> {
+    Ok(core.configure_sessions_candidates(asn, only_session)?)
+}
+
+#[tauri::command(async)]
+pub fn prepare_configure_sessions(
+    core: Core<'_>,
+    selection: ConfigureSelection,
+) -> CmdResult<Vec<i64>> {
+    Ok(core.prepare_configure_sessions(&selection)?)
+}
+
+#[tauri::command(async)]
+pub fn preview_configure_sessions(
+    core: Core<'_>,
+    session_ids: Vec<i64>,
+) -> CmdResult<Vec<RouterConfigPreview>> {
+    Ok(core.preview_configure_sessions(&session_ids)?)
+}

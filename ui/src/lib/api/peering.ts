@@ -1,6 +1,8 @@
 // Typed calls for the peering commands: exchanges, peer groups, networks,
 // sessions (whole lists and filtered, sorted pages), inventory counts, demo
 // data and inventory/CSV files.
+import type { ConfigureSelection } from '$lib/bindings/ConfigureSelection';
+import type { ConfigureSessionsView } from '$lib/bindings/ConfigureSessionsView';
 import type { Exchange } from '$lib/bindings/Exchange';
 import type { ExchangeSummary } from '$lib/bindings/ExchangeSummary';
 import type { InventoryCounts } from '$lib/bindings/InventoryCounts';
@@ -9,6 +11,7 @@ import type { NewExchange } from '$lib/bindings/NewExchange';
 import type { NewPeerGroup } from '$lib/bindings/NewPeerGroup';
 import type { NewSession } from '$lib/bindings/NewSession';
 import type { PeerGroup } from '$lib/bindings/PeerGroup';
+import type { RouterConfigPreview } from '$lib/bindings/RouterConfigPreview';
 import type { Session } from '$lib/bindings/Session';
 import type { SessionChanges } from '$lib/bindings/SessionChanges';
 import type { SessionFilter } from '$lib/bindings/SessionFilter';
@@ -68,3 +71,22 @@ export const importInventory = (path: string) => call<InventoryCounts>('import_i
 /** Resolves with the number of rows written. */
 export const exportSessionsCsv = (path: string, filter: SessionFilter) =>
   call<number>('export_sessions_csv', { path, filter });
+
+/**
+ * Configure Sessions: the peer's exchanges (with our routers), its sessions and
+ * candidate sessions from PeeringDB, with default router, peer group and type.
+ * `onlySession` limits the view to that one session (the session's wrench).
+ */
+export const configureSessionsCandidates = (asn: number, onlySession?: number) =>
+  call<ConfigureSessionsView>(
+    'configure_sessions_candidates',
+    onlySession === undefined ? { asn } : { asn, onlySession },
+  );
+
+/** Creates the chosen candidates and applies changed choices (all or nothing); the session ids to configure. */
+export const prepareConfigureSessions = (selection: ConfigureSelection) =>
+  call<number[]>('prepare_configure_sessions', { selection });
+
+/** The review of Configure Now: per router, its current lines and the text to send (one connection each). */
+export const previewConfigureSessions = (sessionIds: number[]) =>
+  call<RouterConfigPreview[]>('preview_configure_sessions', { sessionIds });

@@ -20,7 +20,7 @@ const messaging = vi.hoisted(() => ({
   draftResend: vi.fn(),
   sendEmail: vi.fn(),
 }));
-const peering = vi.hoisted(() => ({ listExchanges: vi.fn() }));
+const peering = vi.hoisted(() => ({ listExchanges: vi.fn(), configureSessionsCandidates: vi.fn() }));
 vi.mock('$lib/api/messaging', () => messaging);
 vi.mock('$lib/api/peering', () => peering);
 
@@ -145,15 +145,18 @@ describe('CommunicationsTab', () => {
     expect(menuItems()).toEqual(['action-resetStatus', 'action-configureSessions']);
   });
 
-  it('shows Configure Sessions disabled, saying it comes with the Scheduler, and does nothing with it', async () => {
+  it("Configure Sessions opens that modal with core's view of the peer, changing no status", async () => {
+    peering.configureSessionsCandidates.mockResolvedValue({ asn: 64502, networkName: 'Charlie Cloud', exchanges: [] });
     const user = open();
     await loaded();
     await user.click(screen.getByTestId('peer-actions-64502'));
     const item = screen.getByTestId('action-configureSessions');
     expect(item.textContent!.trim()).toBe('Configure Sessions');
-    expect(item.getAttribute('aria-disabled')).toBe('true');
-    expect(item.getAttribute('title')).toMatch(/comes with the Scheduler/);
+    expect(item.getAttribute('aria-disabled')).not.toBe('true');
     await user.click(item);
+    expect(await screen.findByTestId('configure-dialog')).toBeTruthy();
+    expect(peering.configureSessionsCandidates).toHaveBeenCalledWith(64502, undefined);
+    expect(await screen.findByTestId('configure-empty')).toBeTruthy();
     expect(messaging.applyPeerAction).not.toHaveBeenCalled();
   });
 

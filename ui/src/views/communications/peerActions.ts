@@ -13,6 +13,8 @@ export interface PeerActionHandlers {
   sendRequest: (peer: PeerRow) => void | Promise<void>;
   /** Resend Request: opens the editor with core's draft (and its warning). */
   resendRequest: (peer: PeerRow) => void | Promise<void>;
+  /** Configure Sessions: opens the modal with all of the peer's sessions and candidates. */
+  configureSessions: (peer: PeerRow) => void;
 }
 
 const HINTS: Partial<Record<PeerAction, string>> = {
@@ -21,7 +23,7 @@ const HINTS: Partial<Record<PeerAction, string>> = {
   markExisting: 'Already peering: green check, no request emails',
   markNotQualified: 'Not a network you peer with',
   resetStatus: 'Back to the first choices',
-  configureSessions: 'Configure all sessions of this peer at once: comes with the Scheduler',
+  configureSessions: 'Configure all sessions of this peer at once, now or scheduled',
 };
 
 export function peerActions(h: PeerActionHandlers): RowAction<PeerRow>[] {
@@ -38,7 +40,7 @@ export function peerActions(h: PeerActionHandlers): RowAction<PeerRow>[] {
       case 'resendRequest':
         return { ...base, run: (p) => h.resendRequest(p) };
       case 'configureSessions':
-        return { ...base, disabled: () => true, run: () => {} };
+        return { ...base, run: (p) => h.configureSessions(p) };
       default:
         return { ...base, danger: id === 'resetStatus', run: (p) => h.apply(p, id) };
     }

@@ -11,7 +11,9 @@ export type ConfigDialog =
   /** Preview, confirm and push one operation; `editable` is the Config Manager (one-time overrides). */
   | { kind: 'push'; session: Session; operation: ConfigOperation; editable: boolean }
   /** A router's trusted key and the one it presents now (Routers list → Host key…). */
-  | { kind: 'host-key'; routerId: number; routerName: string };
+  | { kind: 'host-key'; routerId: number; routerName: string }
+  /** Configure Sessions for a peer (`onlySession`: just that session, from its wrench). */
+  | { kind: 'configure-sessions'; asn: number; onlySession?: number };
 
 class ConfigDialogs {
   current = $state<ConfigDialog | null>(null);
@@ -19,6 +21,10 @@ class ConfigDialogs {
 
   openPush(session: Session, operation: ConfigOperation, editable = false): void {
     this.current = { kind: 'push', session, operation, editable };
+  }
+
+  openConfigureSessions(asn: number, onlySession?: number): void {
+    this.current = { kind: 'configure-sessions', asn, onlySession };
   }
 
   openHostKey(routerId: number, routerName: string): void {

@@ -47,6 +47,7 @@ describe('sessionActions', () => {
       'admin-down',
       'admin-up',
       'remove-from-router',
+      'configure-sessions',
       'email-noc',
       'email-policy',
       'email-technical',
@@ -68,5 +69,14 @@ describe('sessionActions', () => {
       [session, 'enable', false],
       [session, 'remove', false],
     ]);
+  });
+
+  it('Configure Sessions opens the modal for that one session', async () => {
+    const configureSessions = vi.fn();
+    const actions = sessionActions({ edit: vi.fn(), remove: vi.fn(), networkDetail: vi.fn(), email: vi.fn(), configureSessions });
+    const item = actions.find((a) => a.id === 'configure-sessions')!;
+    expect(item.label).toBe('Configure Sessions');
+    await item.run(session);
+    expect(configureSessions).toHaveBeenCalledWith(session);
   });
 });

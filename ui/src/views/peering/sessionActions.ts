@@ -21,6 +21,8 @@ export interface SessionActionHandlers {
    * the Config Manager). Defaults to the Peering tab's ConfigDialogHost.
    */
   configure?: (session: Session, operation: ConfigOperation, editable: boolean) => void;
+  /** Opens Configure Sessions limited to this session. Defaults to the Peering tab's ConfigDialogHost. */
+  configureSessions?: (session: Session) => void;
 }
 
 const EMAILS: readonly { kind: SessionEmailKind; label: string; hint: string }[] = [
@@ -81,6 +83,13 @@ export function sessionActions(h: SessionActionHandlers): RowAction<Session>[] {
         run: (s) => configure(s, a.operation, a.editable),
       }),
     ),
+    {
+      id: 'configure-sessions',
+      label: 'Configure Sessions',
+      visible: () => true,
+      hint: 'Choose router, peer group and peer type, then configure now or schedule',
+      run: (s) => (h.configureSessions ?? ((x: Session) => configDialogs.openConfigureSessions(x.asn, x.id)))(s),
+    },
     ...EMAILS.map(
       (e): RowAction<Session> => ({
         id: `email-${e.kind}`,
