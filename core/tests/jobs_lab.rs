@@ -29,7 +29,7 @@ fn lab_script() -> PathBuf {
 }
 
 impl Lab {
-    fn up() -> Option<Lab> {
+    fn up(name: &str) -> Option<Lab> {
         let root = Command::new("id")
             .arg("-u")
             .output()
@@ -44,7 +44,7 @@ impl Lab {
             return None;
         }
         let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-            .join(format!("../target/lab-jobs-{}", std::process::id()));
+            .join(format!("../target/lab-jobs-{name}-{}", std::process::id()));
         let ok = Command::new("bash")
             .arg(lab_script())
             .arg("up")
@@ -92,10 +92,8 @@ impl Drop for Lab {
     }
 }
 
-#[test]
-fn a_scheduled_configuration_of_two_sessions_runs_at_its_time_and_both_reach_established() {
-    let Some(lab) = Lab::up() else { return };
-    let f = core();
+/// Lab router r1 in Peerdesk, its host key trusted, with its IPv4 peer group.
+fn lab_r1(f: &Fixture, lab: &Lab) -> (peerdesk_core::peering::Exchange, i64, i64) {
     let ix = exchange(&f.core, "Lab IX", "192.0.2.0/24", "2001:db8:1::/64");
     let r = lab.router("r1");
     let password = std::fs::read_to_string(lab.json["ssh"]["password_file"].as_str().unwrap())
@@ -145,20 +143,31 @@ fn a_scheduled_configuration_of_two_sessions_runs_at_its_time_and_both_reach_est
         .into_iter()
         .find(|g| g.router_id == router.id)
         .unwrap();
-    // Far end 192.0.2.N answers as AS(64400+N).
-    let ids: Vec<i64> = [("64502", "192.0.2.102"), ("64503", "192.0.2.103")]
+    (ix, router.id, group.id)
+}
+
+/// Sessions to lab far ends (192.0.2.N answers as AS(64400+N)) on r1.
+fn far_end_sessions(
+    f: &Fixture,
+    ix: &peerdesk_core::peering::Exchange,
+    router_id: i64,
+    group_id: i64,
+    octets: &[u32],
+) -> Vec<i64> {
+    octets
         .iter()
-        .map(|(asn, ip)| {
+        .map(|n| {
+            let asn = (64400 + n).to_string();
             f.core
                 .add_session(&NewSession {
                     session_type: SessionType::Peer,
                     exchange_id: Some(ix.id),
-                    router_id: router.id,
-                    asn: (*asn).into(),
+                    router_id,
+                    asn: asn.clone(),
                     peer_name: format!("Lab far end AS{asn}"),
                     as_set: String::new(),
-                    peer_ipv4: Some((*ip).into()),
-                    peer_group_v4: Some(group.id),
+                    peer_ipv4: Some(format!("192.0.2.{n}")),
+                    peer_group_v4: Some(group_id),
                     peer_ipv6: None,
                     peer_group_v6: None,
                     md5_password: None,
@@ -168,7 +177,18 @@ fn a_scheduled_configuration_of_two_sessions_runs_at_its_time_and_both_reach_est
                 .remove(0)
                 .id
         })
-        .collect();
+        .collect()
+}
+
+#[test]
+fn a_scheduled_configuration_of_two_sessions_runs_at_its_time_and_both_reach_established() {
+    let Some(lab) = Lab::up("scheduled") else {
+        return;
+    };
+    let f = core();
+    let (ix, router_id, group_id) = lab_r1(&f, &lab);
+    let r = lab.router("r1");
+    let ids = far_end_sessions(&f, &ix, router_id, group_id, &[102, 103]);
 
     let job = f
         .core
@@ -225,4 +245,90 @@ fn a_scheduled_configuration_of_two_sessions_runs_at_its_time_and_both_reach_est
             "the router itself reports {ip} Established"
         );
     }
+}
+
+/// The app dies while a configuration job runs: the router already has one of
+/// the two neighbours, Peerdesk has recorded nothing. On the next start the
+/// job is interrupted, the router is read, the session it has is marked
+/// configured, the other is not, and nothing is pushed again.
+#[test]
+fn a_configuration_cut_off_by_a_crash_is_reconciled_from_the_router_and_not_run_again() {
+    let Some(lab) = Lab::up("crash") else { return };
+    let f = core();
+    let (ix, router_id, group_id) = lab_r1(&f, &lab);
+    let ids = far_end_sessions(&f, &ix, router_id, group_id, &[104, 105]);
+    let job = f
+        .core
+        .schedule_configure_sessions(&ids, &stamp(f.clock.now() + Minutes::minutes(60)))
+        .unwrap();
+    f.clock.advance(Minutes::minutes(60));
+    {
+        let dying =
+            peerdesk_core::Peerdesk::open(&f.db_path, f.secrets.clone(), f.clock.clone()).unwrap();
+        let claimed = dying.claim_due_job().unwrap().expect("the job is due");
+        assert_eq!(claimed.job.id, job.id);
+        // The push got as far as the first neighbour on the router, then the process died.
+        let r = lab.router("r1");
+        let vtysh: Vec<String> = r["vtysh"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|v| v.as_str().unwrap().to_string())
+            .collect();
+        let applied = Command::new(&vtysh[0])
+            .args(&vtysh[1..])
+            .args([
+                "-c",
+                "configure terminal",
+                "-c",
+                "router bgp 64496",
+                "-c",
+                "neighbor 192.0.2.104 remote-as 64504",
+                "-c",
+                "neighbor 192.0.2.104 peer-group IX-V4",
+            ])
+            .status()
+            .unwrap();
+        assert!(applied.success());
+    }
+
+    let restarted =
+        peerdesk_core::Peerdesk::open(&f.db_path, f.secrets.clone(), f.clock.clone()).unwrap();
+    restarted.start_jobs(&NoEvents).unwrap();
+    assert_eq!(
+        restarted.get_job(job.id).unwrap().status,
+        JobStatus::Interrupted
+    );
+    restarted.reconcile_interrupted_jobs(&NoEvents).unwrap();
+    let j = restarted.get_job(job.id).unwrap();
+    assert_eq!(
+        j.status,
+        JobStatus::Interrupted,
+        "not re-run: the user decides"
+    );
+    assert!(
+        j.result.contains("1 of 2 sessions are on them"),
+        "{} {:?}",
+        j.result,
+        j.log
+    );
+    assert_eq!(
+        restarted.get_session(ids[0]).unwrap().config_state,
+        ConfigState::Configured,
+        "the router has 192.0.2.104"
+    );
+    assert_eq!(
+        restarted.get_session(ids[1]).unwrap().config_state,
+        ConfigState::NotConfigured,
+        "the router does not have 192.0.2.105, and nothing was pushed"
+    );
+    let runner = DefaultRunner {
+        wait_for_peer: Duration::ZERO,
+    };
+    f.clock.advance(Minutes::minutes(5));
+    assert_eq!(restarted.run_due_jobs(&runner, &NoEvents).unwrap(), 0);
+    assert_eq!(
+        restarted.get_session(ids[1]).unwrap().config_state,
+        ConfigState::NotConfigured
+    );
 }
