@@ -415,6 +415,34 @@ fn configuration_reaches_real_frr_and_bird_routers_safely() {
         .vtysh("r1", "show running-config")
         .contains("neighbor 192.0.2.100 shutdown"));
 
+    // Update: a one-time max-prefix and description replace the router's.
+    let out = f
+        .core
+        .push_session_config(
+            s1.id,
+            ConfigOperation::Update,
+            &ConfigOverrides {
+                max_prefix: Some(2000),
+                description: Some("Updated far end".into()),
+                ..ConfigOverrides::default()
+            },
+            Duration::from_secs(30),
+        )
+        .unwrap();
+    assert_eq!(
+        out.bgp_state,
+        Some(BgpState::Established),
+        "{}",
+        out.message
+    );
+    let running = lab.vtysh("r1", "show running-config");
+    assert!(
+        running.contains("neighbor 192.0.2.100 maximum-prefix 2000")
+            && running.contains("neighbor 192.0.2.100 description Updated far end")
+            && !running.contains("neighbor 192.0.2.100 maximum-prefix 1000"),
+        "{running}"
+    );
+
     // Removing takes it off the router.
     push(s1.id, ConfigOperation::Remove, 1).unwrap();
     assert!(!lab

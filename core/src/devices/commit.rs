@@ -178,7 +178,9 @@ fn find<'a>(found: &'a [DiscoveredNeighbor], ip: &str) -> Option<&'a DiscoveredN
 fn shows_change(found: &[DiscoveredNeighbor], s: &Session, op: ConfigOperation) -> bool {
     let n = find(found, &s.peer_ip);
     match op {
-        ConfigOperation::Add => n.is_some_and(|n| n.remote_asn == Some(s.asn)),
+        ConfigOperation::Add | ConfigOperation::Update => {
+            n.is_some_and(|n| n.remote_asn == Some(s.asn))
+        }
         ConfigOperation::Remove => n.is_none(),
         ConfigOperation::Shutdown => n.is_some_and(|n| n.admin_down),
         ConfigOperation::Enable => n.is_some_and(|n| !n.admin_down),

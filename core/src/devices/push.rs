@@ -655,7 +655,7 @@ impl crate::Peerdesk {
         let intended = match op {
             // A member of a peer group with `remote-as external` shows only its
             // peer-group line; the state read afterwards proves the AS.
-            ConfigOperation::Add => present,
+            ConfigOperation::Add | ConfigOperation::Update => present,
             ConfigOperation::Remove => !present,
             ConfigOperation::Shutdown => after
                 .lines()

@@ -19,13 +19,17 @@ pub enum ConfigOperation {
     Remove,
     Shutdown,
     Enable,
+    /// Bring an existing neighbour's settings (peer group, max-prefix, MD5,
+    /// description, policies) in line with Peerdesk.
+    Update,
 }
 
-pub const OPERATIONS: [ConfigOperation; 4] = [
+pub const OPERATIONS: [ConfigOperation; 5] = [
     ConfigOperation::Add,
     ConfigOperation::Remove,
     ConfigOperation::Shutdown,
     ConfigOperation::Enable,
+    ConfigOperation::Update,
 ];
 
 pub const PLATFORMS: [Platform; 6] = [
@@ -44,12 +48,23 @@ impl ConfigOperation {
             ConfigOperation::Remove => "remove",
             ConfigOperation::Shutdown => "shutdown",
             ConfigOperation::Enable => "enable",
+            ConfigOperation::Update => "update",
         }
     }
 }
 
 /// The template name for a platform and operation, e.g. `config/frr/add`.
+/// Only FRR has its own update template: its neighbour lines are merged into
+/// what is there, so an update must also clear settings Peerdesk no longer
+/// has. BIRD's per-peer file is the whole neighbour, and on the other
+/// platforms re-setting every value replaces it, so their update is the add
+/// template (a value removed in Peerdesk is not cleared there).
 pub fn template_name(platform: Platform, op: ConfigOperation) -> String {
+    let op = if op == ConfigOperation::Update && platform != Platform::Frr {
+        ConfigOperation::Add
+    } else {
+        op
+    };
     format!("config/{}/{}", platform.as_str(), op.as_str())
 }
 

@@ -18,6 +18,10 @@ pub const DEFAULTS: &[(&str, &str)] = &[
     ("email/contact", include_str!("defaults/email_contact.j2")),
     ("config/frr/add", include_str!("defaults/config/frr_add.j2")),
     (
+        "config/frr/update",
+        include_str!("defaults/config/frr_update.j2"),
+    ),
+    (
         "config/frr/remove",
         include_str!("defaults/config/frr_remove.j2"),
     ),

@@ -45,6 +45,15 @@ export function operationWords(operation: ConfigOperation, configManager: boolea
         danger: true,
         done: 'Shut down',
       };
+    case 'update':
+      return {
+        title: 'Update on router',
+        question:
+          "Send these settings to the router's existing neighbour? Settings the template clears (e.g. no max-prefix) are removed there.",
+        waiting: WAIT_FOR_SESSION,
+        danger: false,
+        done: 'Updated',
+      };
     case 'remove':
       return {
         title: 'Remove from router',

@@ -37,6 +37,14 @@ describe('sessionActions', () => {
     expect(h.remove).not.toHaveBeenCalled();
   });
 
+  it('offers Update on router only for a session the router has', () => {
+    const { actions } = setup();
+    const update = actions.find((a) => a.id === 'update-on-router')!;
+    expect(update.label).toBe('Update on router');
+    expect(update.visible({ ...session, configState: 'configured' })).toBe(true);
+    expect(update.visible({ ...session, configState: 'not_configured' })).toBe(false);
+  });
+
   it('keeps Delete last in the menu', () => {
     const { actions } = setup();
     expect(actions.map((a) => a.id)).toEqual([
@@ -44,6 +52,7 @@ describe('sessionActions', () => {
       'network-detail',
       'one-click-config',
       'config-manager',
+      'update-on-router',
       'admin-down',
       'admin-up',
       'remove-from-router',

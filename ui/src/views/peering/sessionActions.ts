@@ -31,7 +31,15 @@ const EMAILS: readonly { kind: SessionEmailKind; label: string; hint: string }[]
   { kind: 'technical', label: 'Email Technical', hint: "Write to the peer's technical contact about this session" },
 ];
 
-const ROUTER_ACTIONS: readonly { id: string; operation: ConfigOperation; editable: boolean; hint: string; danger?: boolean }[] = [
+const ROUTER_ACTIONS: readonly {
+  id: string;
+  operation: ConfigOperation;
+  editable: boolean;
+  hint: string;
+  danger?: boolean;
+  /** Shown only for these sessions (default: all). */
+  when?: (s: Session) => boolean;
+}[] = [
   {
     id: 'one-click-config',
     operation: 'add',
@@ -43,6 +51,13 @@ const ROUTER_ACTIONS: readonly { id: string; operation: ConfigOperation; editabl
     operation: 'add',
     editable: true,
     hint: 'Preview and send the configuration with one-time settings (never saved)',
+  },
+  {
+    id: 'update-on-router',
+    operation: 'update',
+    editable: true,
+    hint: "Bring the router's neighbour in line with Peerdesk: peer group, max-prefix, MD5, description, policies",
+    when: (s) => s.configState === 'configured',
   },
   { id: 'admin-down', operation: 'shutdown', editable: false, hint: 'Shut the session down on the router' },
   { id: 'admin-up', operation: 'enable', editable: false, hint: 'Enable the session on the router again' },
@@ -77,7 +92,7 @@ export function sessionActions(h: SessionActionHandlers): RowAction<Session>[] {
       (a): RowAction<Session> => ({
         id: a.id,
         label: operationWords(a.operation, a.editable).title,
-        visible: () => true,
+        visible: (s) => a.when?.(s) ?? true,
         hint: a.hint,
         danger: a.danger,
         run: (s) => configure(s, a.operation, a.editable),
