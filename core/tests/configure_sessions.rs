@@ -218,6 +218,10 @@ fn a_router_that_cannot_be_reached_carries_its_error_and_still_shows_what_would_
     assert!(previews[0].proposed.contains("192.0.2.102"));
     assert!(!previews[0].proposed.contains("192.0.2.101"));
     assert!(previews[0].current.is_empty());
+    assert!(
+        previews[0].diff.is_empty(),
+        "no diff without the router's side"
+    );
     let e2 = previews[1].error.as_ref().expect("edge2 has no password");
     assert_eq!(e2.kind, ErrorKind::AuthFailed, "{}", e2.message);
     assert!(previews[1].proposed.contains("192.0.2.101"));

@@ -13,6 +13,7 @@ use crate::audit::{self, AuditAction};
 use crate::devices::{Platform, Router};
 use crate::error::{CommandError, Error, Result};
 use crate::templating::config::{ConfigOperation, ConfigOverrides};
+use crate::templating::diff::DiffLine;
 use crate::values::{self, AddressFamily, Asn};
 use ipnet::IpNet;
 use serde::{Deserialize, Serialize};
@@ -119,6 +120,8 @@ pub struct RouterConfigPreview {
     pub current: String,
     /// The configuration to send (MD5 passwords masked).
     pub proposed: String,
+    /// Per neighbour, its lines now against what they will be after the push.
+    pub diff: Vec<DiffLine>,
     /// Why this router could not be read (unreachable, host key, …); the
     /// other routers' previews are still there.
     pub error: Option<CommandError>,
@@ -539,8 +542,8 @@ impl crate::Peerdesk {
     }
 
     /// The review step of Configure Now: per router, what it has for the
-    /// chosen neighbours and what would be sent, read in one connection per
-    /// router (the same reading as a single session's preview).
+    /// chosen neighbours, what would be sent and the diff, read in one
+    /// connection per router (the same reading as a single session's preview).
     /// A router that cannot be read carries its error; the others still show.
     pub fn preview_configure_sessions(
         &self,
@@ -564,6 +567,7 @@ impl crate::Peerdesk {
                 session_ids: sessions.iter().map(|s| s.id).collect(),
                 current: String::new(),
                 proposed: String::new(),
+                diff: Vec::new(),
                 error: None,
             };
             if let Err(e) = self.preview_router(&router, &sessions, &mut preview) {
@@ -612,6 +616,7 @@ impl crate::Peerdesk {
             if !p.current.is_empty() && !p.current.ends_with('\n') {
                 preview.current.push('\n');
             }
+            preview.diff.extend(p.diff);
         }
         Ok(())
     }

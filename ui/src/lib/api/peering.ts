@@ -87,6 +87,6 @@ export const configureSessionsCandidates = (asn: number, onlySession?: number) =
 export const prepareConfigureSessions = (selection: ConfigureSelection) =>
   call<number[]>('prepare_configure_sessions', { selection });
 
-/** The review of Configure Now: per router, its current lines and the text to send (one connection each). */
+/** The review of Configure Now: per router, its current lines, the text to send and the diff (one connection each). */
 export const previewConfigureSessions = (sessionIds: number[]) =>
   call<RouterConfigPreview[]>('preview_configure_sessions', { sessionIds });

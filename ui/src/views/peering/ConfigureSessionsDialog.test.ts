@@ -252,6 +252,10 @@ describe('ConfigureSessionsDialog', () => {
         sessionIds: [7, 8],
         current: 'neighbor 192.0.2.100 description old\n',
         proposed: 'router bgp 64496\n neighbor 192.0.2.100 remote-as 64500\n',
+        diff: [
+          { kind: 'same', text: 'neighbor 192.0.2.100 description old' },
+          { kind: 'added', text: 'neighbor 192.0.2.100 remote-as 64500' },
+        ],
         error: null,
       },
       {
@@ -261,6 +265,7 @@ describe('ConfigureSessionsDialog', () => {
         sessionIds: [9],
         current: '',
         proposed: 'router bgp 64496\n neighbor 198.51.100.100 remote-as 64500\n',
+        diff: [],
         error: { kind: 'unreachable', message: 'edge3 (192.0.2.250:22) did not answer', field: null },
       },
     ];
@@ -275,6 +280,8 @@ describe('ConfigureSessionsDialog', () => {
 
     await screen.findByTestId('configure-review');
     expect(peering.previewConfigureSessions).toHaveBeenCalledWith([7, 8, 9]);
+    expect(screen.getByTestId('configure-review-diff-10').textContent).toContain('+ neighbor 192.0.2.100 remote-as 64500');
+    expect(screen.queryByTestId('configure-review-diff-12')).toBeNull();
     expect(screen.getByTestId('configure-review-current-10').textContent).toContain('description old');
     expect(screen.getByTestId('configure-review-proposed-10').textContent).toContain('neighbor 192.0.2.100 remote-as 64500');
     const err = screen.getByTestId('configure-review-error-12');
