@@ -4,7 +4,7 @@ CREATE TABLE outbox_items (
     id           INTEGER PRIMARY KEY,
     router_id    INTEGER NOT NULL REFERENCES routers (id) ON DELETE CASCADE,
     session_id   INTEGER NOT NULL REFERENCES sessions (id) ON DELETE CASCADE,
-    operation    TEXT NOT NULL CHECK (operation IN ('add', 'remove', 'shutdown', 'enable')),
+    operation    TEXT NOT NULL CHECK (operation IN ('add', 'remove', 'shutdown', 'enable', 'update')),
     -- JSON of the one-time overrides (no secret: the MD5 password stays in the keyring).
     overrides    TEXT NOT NULL DEFAULT '{}',
     -- The rendered configuration with the MD5 password masked.

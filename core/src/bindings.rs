@@ -38,6 +38,10 @@ pub fn export_bindings(dir: &Path) -> Result<(), ExportError> {
         import::ImportResult, push::BatchOutcome, push::PushOutcome, push::PushPreview, push::RefreshSummary, ssh::HostKey,
         Job, JobKind, JobStatus, JobSettings, SessionResult, ConfiguredSession, RouterReport,
         ConfigureReport, ConfigureProgress,
+        crate::sync::OutboxItem, crate::sync::OutboxOverrides, crate::sync::OutboxStatus,
+        crate::sync::RouterReachability, crate::sync::SyncReport, crate::sync::ItemResult,
+        crate::sync::ItemOutcome, crate::sync::Drift, crate::sync::MissingSession,
+        crate::sync::DriftDifference,
     )
 }
 

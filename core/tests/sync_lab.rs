@@ -245,6 +245,98 @@ impl RouterTransport for CrashingSession {
 
 const WAIT: Duration = Duration::from_secs(30);
 
+/// A connection that, once the router took one neighbour's change, says so
+/// in a file and then hangs, so the test can kill -9 the process mid-push.
+struct HangingConnector {
+    port: u16,
+    user: String,
+    password: String,
+    key: HostKey,
+    neighbour: String,
+    marker: PathBuf,
+}
+
+struct HangingSession {
+    ssh: RouterSession,
+    neighbour: String,
+    marker: PathBuf,
+}
+
+impl RouterConnector for HangingConnector {
+    fn connect(&self, _router: &Router) -> peerdesk_core::Result<Box<dyn RouterTransport>> {
+        let ssh = RouterSession::connect(
+            &SshTarget {
+                host: "127.0.0.1".into(),
+                port: self.port,
+                user: self.user.clone(),
+                auth: SshAuth::Password(Secret::new(self.password.clone())),
+                timeout: Duration::from_secs(10),
+            },
+            Some(&self.key),
+        )?;
+        Ok(Box::new(HangingSession {
+            ssh,
+            neighbour: self.neighbour.clone(),
+            marker: self.marker.clone(),
+        }))
+    }
+}
+
+impl RouterTransport for HangingSession {
+    fn exec(&self, command: &str) -> peerdesk_core::Result<Output> {
+        let out = self.ssh.exec(command);
+        if command.starts_with("configure terminal")
+            && command.contains(&format!("neighbor {} ", self.neighbour))
+        {
+            std::fs::write(&self.marker, "applied").unwrap();
+            loop {
+                std::thread::sleep(Duration::from_secs(60));
+            }
+        }
+        out
+    }
+    fn upload(&self, path: &str, bytes: &[u8]) -> peerdesk_core::Result<()> {
+        self.ssh.upload(path, bytes)
+    }
+    fn read(&self, path: &str) -> peerdesk_core::Result<Option<String>> {
+        self.ssh.read(path)
+    }
+    fn remove(&self, path: &str) -> peerdesk_core::Result<()> {
+        self.ssh.remove(path)
+    }
+}
+
+const CHILD: &str = "a_child_process_syncs_until_it_is_killed";
+
+/// The process the kill -9 step of the lab test starts and kills: it opens
+/// the test's database and syncs the router until the hanging connection
+/// stops it right after the router took the change.
+#[test]
+#[ignore = "started by the_outbox_waits_for_the_router_reports_drift_and_survives_a_crash"]
+fn a_child_process_syncs_until_it_is_killed() {
+    let var = |k: &str| std::env::var(k).unwrap_or_else(|_| panic!("{k} is set by the parent"));
+    let core = Peerdesk::open(
+        std::path::Path::new(&var("SYNC_CHILD_DB")),
+        Arc::new(peerdesk_core::secrets::MemorySecretStore::new()),
+        Arc::new(peerdesk_core::clock::SystemClock),
+    )
+    .unwrap();
+    let router_id: i64 = var("SYNC_CHILD_ROUTER").parse().unwrap();
+    core.set_router_connector(Arc::new(HangingConnector {
+        port: var("SYNC_CHILD_PORT").parse().unwrap(),
+        user: var("SYNC_CHILD_USER"),
+        password: std::fs::read_to_string(var("SYNC_CHILD_PASSWORD_FILE"))
+            .unwrap()
+            .trim()
+            .to_string(),
+        key: core.router_host_key(router_id).unwrap().unwrap(),
+        neighbour: var("SYNC_CHILD_NEIGHBOUR"),
+        marker: var("SYNC_CHILD_MARKER").into(),
+    }));
+    let _ = core.sync_router_with(router_id, WAIT);
+    panic!("the sync was to hang until killed");
+}
+
 #[test]
 fn the_outbox_waits_for_the_router_reports_drift_and_survives_a_crash() {
     let Some(lab) = Lab::up() else { return };
@@ -549,5 +641,47 @@ fn the_outbox_waits_for_the_router_reports_drift_and_survives_a_crash() {
         again.get_session(s5.id).unwrap().config_state,
         ConfigState::NotConfigured,
         "the router does not have it"
+    );
+
+    // (e) A real kill -9 of a process driving a push, right after the router took it.
+    let s6 = session(&again, 108);
+    let i6 = queue_approved(&again, s6.id);
+    let marker = lab.dir.join("sync-child-applied");
+    let mut child = Command::new(std::env::current_exe().unwrap())
+        .args(["--ignored", "--exact", CHILD, "--nocapture"])
+        .env("SYNC_CHILD_DB", &f.db_path)
+        .env("SYNC_CHILD_ROUTER", router.id.to_string())
+        .env("SYNC_CHILD_PORT", lab.ssh_port("r1").to_string())
+        .env("SYNC_CHILD_USER", r["user"].as_str().unwrap())
+        .env(
+            "SYNC_CHILD_PASSWORD_FILE",
+            lab.json["ssh"]["password_file"].as_str().unwrap(),
+        )
+        .env("SYNC_CHILD_NEIGHBOUR", "192.0.2.108")
+        .env("SYNC_CHILD_MARKER", &marker)
+        .spawn()
+        .unwrap();
+    wait_until(Duration::from_secs(60), || marker.exists());
+    child.kill().unwrap(); // SIGKILL
+    child.wait().unwrap();
+    assert_eq!(
+        again.get_outbox_item(i6.id).unwrap().status,
+        OutboxStatus::Applying,
+        "the dead process left it applying"
+    );
+    assert!(lab.running("r1").contains("neighbor 192.0.2.108 "));
+    let restarted = Peerdesk::open(&f.db_path, f.secrets.clone(), f.clock.clone()).unwrap();
+    assert_eq!(restarted.start_sync().unwrap(), vec![i6.id]);
+    let report = restarted.sync_router_with(router.id, WAIT).unwrap();
+    let settled: Vec<(i64, ItemOutcome)> = report
+        .reconciled
+        .iter()
+        .map(|i| (i.item_id, i.outcome))
+        .collect();
+    assert_eq!(settled, vec![(i6.id, ItemOutcome::Applied)]);
+    assert_eq!(
+        restarted.get_session(s6.id).unwrap().config_state,
+        ConfigState::Configured,
+        "the session's state matches the router after the restart"
     );
 }

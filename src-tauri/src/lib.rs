@@ -6,6 +6,7 @@ pub mod commands;
 pub mod events;
 pub mod keyring_store;
 pub mod scheduler;
+pub mod sync_task;
 
 use peerdesk_core::clock::SystemClock;
 use peerdesk_core::Peerdesk;
@@ -168,6 +169,16 @@ pub fn handlers<R: tauri::Runtime>(
         templating::preview_email_template,
         templating::preview_config_template,
         templating::render_peer_group_config,
+        sync::queue_change,
+        sync::list_router_outbox,
+        sync::approve_outbox_item,
+        sync::reorder_outbox_item,
+        sync::discard_outbox_item,
+        sync::edit_outbox_item,
+        sync::review_outbox,
+        sync::router_reachability,
+        sync::probe_router,
+        sync::sync_router,
     ]
 }
 
@@ -246,6 +257,7 @@ pub fn run() {
         .setup(|app| {
             start_outbox_retry(app.handle().clone());
             scheduler::start(app.handle().clone());
+            sync_task::start(app.handle().clone());
             Ok(())
         })
         .invoke_handler(handlers())

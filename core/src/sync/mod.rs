@@ -1044,7 +1044,9 @@ fn sync_tick(
                     EVENT_SYNC_FINISHED,
                     serde_json::to_value(&report).unwrap_or_default(),
                 );
-                outcomes.push((r.router_id, true));
+                // Items held back (the router went away mid-sync) wait for the backoff too.
+                let all_tried = !report.items.iter().any(|i| i.outcome == ItemOutcome::Held);
+                outcomes.push((r.router_id, all_tried));
             }
             Err(e) => {
                 events.emit(

@@ -10,6 +10,7 @@ pub mod peering;
 pub mod peeringdb;
 pub mod secrets;
 pub mod settings;
+pub mod sync;
 pub mod templating;
 
 pub type Core<'a> = tauri::State<'a, peerdesk_core::Peerdesk>;

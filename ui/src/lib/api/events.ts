@@ -4,6 +4,8 @@
 import { listen } from '@tauri-apps/api/event';
 import type { ConfigureProgress } from '$lib/bindings/ConfigureProgress';
 import type { Job } from '$lib/bindings/Job';
+import type { RouterReachability } from '$lib/bindings/RouterReachability';
+import type { SyncReport } from '$lib/bindings/SyncReport';
 import type { SyncProgress } from '$lib/bindings/SyncProgress';
 
 /** Stops the subscription. */
@@ -35,3 +37,14 @@ export const onJobFinished = (handler: (job: Job) => void) => subscribe<Job>('jo
 /** Progress of Configure Now or a configuration job (`configure-progress`). */
 export const onConfigureProgress = (handler: (progress: ConfigureProgress) => void) =>
   subscribe<ConfigureProgress>('configure-progress', handler);
+
+/** A router's reachability changed (`router-reachability`, as it is now). */
+export const onRouterReachability = (handler: (r: RouterReachability) => void) =>
+  subscribe<RouterReachability>('router-reachability', handler);
+
+/** The background task synced a router (`sync-finished`). */
+export const onSyncFinished = (handler: (report: SyncReport) => void) => subscribe<SyncReport>('sync-finished', handler);
+
+/** A background sync could not run (`sync-failed`: routerId, kind, message). */
+export const onSyncFailed = (handler: (failure: { routerId: number | null; kind: string; message: string }) => void) =>
+  subscribe<{ routerId: number | null; kind: string; message: string }>('sync-failed', handler);

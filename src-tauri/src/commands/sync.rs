@@ -1,0 +1,65 @@
+//! Commands of `core::sync`: the per-router outbox, reachability and sync.
+//! The background probing and syncing task is started in `sync_task.rs`.
+
+use super::{CmdResult, Core};
+use peerdesk_core::sync::{OutboxItem, OutboxOverrides, RouterReachability, SyncReport};
+use peerdesk_core::templating::config::ConfigOperation;
+
+#[tauri::command(async)]
+pub fn queue_change(
+    core: Core<'_>,
+    session_id: i64,
+    operation: ConfigOperation,
+    overrides: Option<OutboxOverrides>,
+) -> CmdResult<OutboxItem> {
+    Ok(core.queue_change(session_id, operation, &overrides.unwrap_or_default())?)
+}
+
+#[tauri::command(async)]
+pub fn list_router_outbox(core: Core<'_>, router_id: Option<i64>) -> CmdResult<Vec<OutboxItem>> {
+    Ok(core.list_router_outbox(router_id)?)
+}
+
+#[tauri::command(async)]
+pub fn approve_outbox_item(core: Core<'_>, id: i64) -> CmdResult<OutboxItem> {
+    Ok(core.approve_outbox_item(id)?)
+}
+
+#[tauri::command(async)]
+pub fn reorder_outbox_item(core: Core<'_>, id: i64, index: u32) -> CmdResult<Vec<OutboxItem>> {
+    Ok(core.reorder_outbox_item(id, index)?)
+}
+
+#[tauri::command(async)]
+pub fn discard_outbox_item(core: Core<'_>, id: i64) -> CmdResult<OutboxItem> {
+    Ok(core.discard_outbox_item(id)?)
+}
+
+#[tauri::command(async)]
+pub fn edit_outbox_item(
+    core: Core<'_>,
+    id: i64,
+    overrides: OutboxOverrides,
+) -> CmdResult<OutboxItem> {
+    Ok(core.edit_outbox_item(id, &overrides)?)
+}
+
+#[tauri::command(async)]
+pub fn review_outbox(core: Core<'_>, router_id: i64) -> CmdResult<Vec<OutboxItem>> {
+    Ok(core.review_outbox(router_id)?)
+}
+
+#[tauri::command(async)]
+pub fn router_reachability(core: Core<'_>) -> CmdResult<Vec<RouterReachability>> {
+    Ok(core.router_reachability()?)
+}
+
+#[tauri::command(async)]
+pub fn probe_router(core: Core<'_>, router_id: i64) -> CmdResult<RouterReachability> {
+    Ok(core.probe_router(router_id)?)
+}
+
+#[tauri::command(async)]
+pub fn sync_router(core: Core<'_>, router_id: i64) -> CmdResult<SyncReport> {
+    Ok(core.sync_router(router_id)?)
+}

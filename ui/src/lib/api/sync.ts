@@ -1,0 +1,43 @@
+// Typed calls for the sync commands: the per-router outbox (queue, review,
+// approve, edit, reorder, discard), reachability and sync with drift. The
+// background task's reachability changes and sync results arrive as events,
+// see events.ts.
+import type { ConfigOperation } from '$lib/bindings/ConfigOperation';
+import type { OutboxItem } from '$lib/bindings/OutboxItem';
+import type { OutboxOverrides } from '$lib/bindings/OutboxOverrides';
+import type { RouterReachability } from '$lib/bindings/RouterReachability';
+import type { SyncReport } from '$lib/bindings/SyncReport';
+import { call } from './invoke';
+
+/** Queues a change for the session's router; rendered now, no router contacted. The item waits in review. */
+export const queueChange = (sessionId: number, operation: ConfigOperation, overrides: OutboxOverrides = {}) =>
+  call<OutboxItem>('queue_change', { sessionId, operation, overrides });
+
+/** Items still needing something (review, approved, applying, failed, interrupted); of one router when given. */
+export const listRouterOutbox = (routerId?: number) =>
+  call<OutboxItem[]>('list_router_outbox', routerId === undefined ? {} : { routerId });
+
+/** Approves an item in review (or a failed one); the coordinator from Settings is recorded. */
+export const approveOutboxItem = (id: number) => call<OutboxItem>('approve_outbox_item', { id });
+
+/** Moves an item to `index` (0 = first) among its router's open items; returns that router's items. */
+export const reorderOutboxItem = (id: number, index: number) =>
+  call<OutboxItem[]>('reorder_outbox_item', { id, index });
+
+export const discardOutboxItem = (id: number) => call<OutboxItem>('discard_outbox_item', { id });
+
+/** Renders the item again with new overrides; it goes back to review. */
+export const editOutboxItem = (id: number, overrides: OutboxOverrides) =>
+  call<OutboxItem>('edit_outbox_item', { id, overrides });
+
+/** Reads the router's lines for its items in review (one connection) and stores them with the diff. */
+export const reviewOutbox = (routerId: number) => call<OutboxItem[]>('review_outbox', { routerId });
+
+/** Reachable / unreachable / last seen for every router. */
+export const routerReachability = () => call<RouterReachability[]>('router_reachability');
+
+/** Probes one router now (TCP connect to its SSH port). */
+export const probeRouter = (routerId: number) => call<RouterReachability>('probe_router', { routerId });
+
+/** Pull, drift (reported only), then the approved items in order. */
+export const syncRouter = (routerId: number) => call<SyncReport>('sync_router', { routerId });
