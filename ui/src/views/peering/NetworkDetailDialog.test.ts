@@ -1,6 +1,7 @@
 // Network detail shows what core returns about a network (record, contacts in
 // core's order, exchanges, common exchanges, our sessions) and says plainly
-// when the network is not in the PeeringDB mirror.
+// when the network is not in the PeeringDB mirror; Configure Sessions is
+// offered only when core lists it for the peer (Existing or Approved).
 import { render, screen, waitFor, within } from '@testing-library/svelte';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { ApiError } from '$lib/api/invoke';
@@ -8,7 +9,10 @@ import type { PdbNetworkDetail } from '$lib/bindings/PdbNetworkDetail';
 
 const pdb = vi.hoisted(() => ({ pdbNetwork: vi.fn(), commonExchanges: vi.fn() }));
 vi.mock('$lib/api/peeringdb', () => pdb);
+const messaging = vi.hoisted(() => ({ listPeers: vi.fn() }));
+vi.mock('$lib/api/messaging', () => messaging);
 
+import { configDialogs } from './configDialogs.svelte';
 import NetworkDetailDialog from './NetworkDetailDialog.svelte';
 
 const port = (ixId: number, ixName: string, asn: number, ipaddr4: string, ipaddr6: string | null) => ({
@@ -52,6 +56,8 @@ const detail: PdbNetworkDetail = {
 };
 
 beforeEach(() => {
+  messaging.listPeers.mockReset().mockResolvedValue([]);
+  configDialogs.close();
   pdb.pdbNetwork.mockReset().mockResolvedValue(detail);
   pdb.commonExchanges.mockReset().mockResolvedValue([
     {
@@ -97,5 +103,21 @@ describe('NetworkDetailDialog', () => {
     );
     expect(screen.queryByRole('alert')).toBeNull();
     expect(screen.queryByTestId('network-record')).toBeNull();
+  });
+
+  it('offers Configure Sessions only when core lists it for the peer, and opens it for that ASN', async () => {
+    const row = (actions: string[]) => ({ asn: 64510, name: 'DocPeer', actions });
+    messaging.listPeers.mockResolvedValue([row(['markExisting', 'sendRequest'])]);
+    const first = render(NetworkDetailDialog, { props: { asn: 64510, onclose: vi.fn() } });
+    await screen.findByTestId('network-record');
+    await waitFor(() => expect(messaging.listPeers).toHaveBeenCalledWith({ text: 'AS64510' }));
+    expect(screen.queryByTestId('network-configure-sessions')).toBeNull();
+    first.unmount();
+
+    messaging.listPeers.mockResolvedValue([row(['resetStatus', 'configureSessions'])]);
+    render(NetworkDetailDialog, { props: { asn: 64510, onclose: vi.fn() } });
+    const button = await screen.findByTestId('network-configure-sessions');
+    button.click();
+    expect(configDialogs.current).toEqual({ kind: 'configure-sessions', asn: 64510, onlySession: undefined });
   });
 });
