@@ -480,3 +480,124 @@ fn with_a_mirror_chosen_candidates_become_sessions_of_the_peeringdb_network() {
         count
     );
 }
+
+/// A router stand-in answering `show running-config` with a fixed text and
+/// counting logins, to prove the review reads each router once.
+struct CountingRouters {
+    running: std::collections::HashMap<String, String>,
+    logins: std::sync::Mutex<Vec<String>>,
+    commands: std::sync::Arc<std::sync::Mutex<Vec<String>>>,
+}
+
+struct Shell {
+    running: String,
+    commands: std::sync::Arc<std::sync::Mutex<Vec<String>>>,
+}
+
+impl peerdesk_core::devices::transport::RouterTransport for Shell {
+    fn exec(&self, command: &str) -> peerdesk_core::Result<peerdesk_core::devices::ssh::Output> {
+        self.commands.lock().unwrap().push(command.to_string());
+        assert_eq!(command, "show running-config", "the review only reads");
+        Ok(peerdesk_core::devices::ssh::Output {
+            status: 0,
+            stdout: self.running.clone(),
+            stderr: String::new(),
+        })
+    }
+    fn upload(&self, _: &str, _: &[u8]) -> peerdesk_core::Result<()> {
+        panic!("the review never writes to a router")
+    }
+    fn read(&self, _: &str) -> peerdesk_core::Result<Option<String>> {
+        Ok(None)
+    }
+    fn remove(&self, _: &str) -> peerdesk_core::Result<()> {
+        panic!("the review never removes anything from a router")
+    }
+}
+
+impl peerdesk_core::devices::transport::RouterConnector for CountingRouters {
+    fn connect(
+        &self,
+        router: &Router,
+    ) -> peerdesk_core::Result<Box<dyn peerdesk_core::devices::transport::RouterTransport>> {
+        self.logins.lock().unwrap().push(router.name.clone());
+        Ok(Box::new(Shell {
+            running: self.running[&router.name].clone(),
+            commands: self.commands.clone(),
+        }))
+    }
+}
+
+#[test]
+fn the_review_reads_each_router_once_and_shows_the_change_per_neighbour() {
+    let f = core();
+    let w = world(&f.core);
+    let edge2 = f
+        .core
+        .add_router(&new_router(
+            "edge2",
+            vec![attach(&w.ix, "192.0.2.2", "2001:db8:1::2")],
+        ))
+        .unwrap();
+    let ids = f
+        .core
+        .prepare_configure_sessions(&ConfigureSelection {
+            asn: 64500,
+            rows: vec![
+                choice(None, w.ix.id, "192.0.2.100", w.router.id, Some(w.pg4.id)),
+                choice(None, w.ix.id, "192.0.2.101", edge2.id, None),
+                choice(None, w.ix.id, "192.0.2.102", w.router.id, Some(w.pg4.id)),
+            ],
+        })
+        .unwrap();
+    let routers = std::sync::Arc::new(CountingRouters {
+        running: [
+            (
+                "edge1".to_string(),
+                "router bgp 64496\n neighbor IX-V4 peer-group\n neighbor 192.0.2.100 remote-as 64500\n neighbor 192.0.2.100 description old name\n!\n".to_string(),
+            ),
+            ("edge2".to_string(), "router bgp 64496\n!\n".to_string()),
+        ]
+        .into(),
+        logins: Default::default(),
+        commands: Default::default(),
+    });
+    f.core.set_router_connector(routers.clone());
+
+    let previews = f.core.preview_configure_sessions(&ids).unwrap();
+
+    assert_eq!(
+        *routers.logins.lock().unwrap(),
+        vec!["edge1".to_string(), "edge2".to_string()],
+        "one login per router, however many sessions"
+    );
+    assert!(previews.iter().all(|p| p.error.is_none()));
+    let edge1 = &previews[0];
+    assert_eq!(edge1.session_ids, vec![ids[0], ids[2]]);
+    assert!(
+        edge1
+            .current
+            .contains("neighbor 192.0.2.100 description old name"),
+        "{}",
+        edge1.current
+    );
+    assert!(!edge1.current.contains("192.0.2.102"));
+    let added: Vec<&str> = edge1
+        .diff
+        .iter()
+        .filter(|l| l.kind == peerdesk_core::templating::diff::DiffKind::Added)
+        .map(|l| l.text.as_str())
+        .collect();
+    assert!(
+        added.iter().any(|l| l.contains("192.0.2.102")),
+        "the new neighbour is added: {added:?}"
+    );
+    assert!(
+        edge1
+            .diff
+            .iter()
+            .any(|l| l.text.contains("192.0.2.100 description old name")),
+        "the existing neighbour's lines are part of its diff"
+    );
+    assert!(previews[1].proposed.contains("192.0.2.101"));
+}
