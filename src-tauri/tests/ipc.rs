@@ -136,3 +136,59 @@ fn the_file_picker_returns_the_test_folder_file_instead_of_a_dialog_under_test()
     let bad = invoke(&w, "pick_file", json!({ "purpose": "somethingElse" }));
     assert!(bad.is_err(), "an unknown purpose is refused");
 }
+
+#[test]
+fn a_coordinator_is_refused_data_import_as_forbidden_and_the_passphrase_never_comes_back() {
+    let (_app, w) = app();
+    let set = invoke(
+        &w,
+        "set_admin_passphrase",
+        json!({ "passphrase": "ipc test passphrase" }),
+    )
+    .unwrap();
+    assert_eq!(set, json!({ "role": "admin", "passphraseSet": true }));
+    invoke(&w, "switch_role", json!({ "role": "coordinator" })).unwrap();
+
+    let err = invoke(&w, "scan_router_sessions", json!({ "routerId": 1 })).unwrap_err();
+    assert_eq!(
+        (err["kind"].as_str(), err["field"].as_str()),
+        (Some("forbidden"), None),
+        "{err}"
+    );
+    let wrong = invoke(
+        &w,
+        "switch_role",
+        json!({ "role": "admin", "passphrase": "guess" }),
+    )
+    .unwrap_err();
+    assert_eq!(
+        (wrong["kind"].as_str(), wrong["field"].as_str()),
+        (Some("invalid"), Some("passphrase"))
+    );
+    let back = invoke(
+        &w,
+        "switch_role",
+        json!({ "role": "admin", "passphrase": "ipc test passphrase" }),
+    )
+    .unwrap();
+    assert_eq!(back, json!({ "role": "admin", "passphraseSet": true }));
+    assert!(!invoke(&w, "get_role", json!({}))
+        .unwrap()
+        .to_string()
+        .contains("ipc test passphrase"));
+}
+
+#[test]
+fn delete_from_the_router_takes_a_session_id_and_deletes_nothing_it_cannot_find() {
+    let (_app, w) = app();
+    let err = invoke(
+        &w,
+        "delete_session_from_router",
+        json!({ "sessionId": 42, "waitSeconds": 1 }),
+    )
+    .unwrap_err();
+    assert_eq!(
+        err,
+        json!({ "kind": "notFound", "message": "session 42 does not exist", "field": null })
+    );
+}
