@@ -393,11 +393,24 @@ fn configuration_reaches_real_frr_and_bird_routers_safely() {
         f.core.get_session(s1.id).unwrap().bgp_state,
         Some(BgpState::Established)
     );
+    let up = f.core.get_session(s1.id).unwrap();
+    assert!(
+        up.bgp_up_since.is_some() && up.prefixes_received.is_some() && up.bgp_last_error.is_none(),
+        "FRR reports uptime and accepted prefixes for an Established session: {up:?}"
+    );
+    let refused = f.core.get_session(s_bad.id).unwrap();
+    assert_eq!(
+        (refused.bgp_state, refused.prefixes_received),
+        (None, None),
+        "a neighbour the router does not have has no state"
+    );
     let per_ix = f.core.refresh_exchange_states(ix.id).unwrap();
     assert_eq!(per_ix.len(), 2, "r1 and b1");
-    assert_eq!(
-        f.core.get_session(sb.id).unwrap().bgp_state,
-        Some(BgpState::Established)
+    let bird = f.core.get_session(sb.id).unwrap();
+    assert_eq!(bird.bgp_state, Some(BgpState::Established));
+    assert!(
+        bird.prefixes_received.is_some(),
+        "BIRD's imported routes are read: {bird:?}"
     );
 
     // Admin Down / Up on FRR.

@@ -956,6 +956,75 @@ mod tests {
     }
 
     #[test]
+    fn state_reads_keep_uptime_and_prefixes_when_up_and_the_error_when_not() {
+        let frr = r#"{
+          "IX-V4": {"peerGroupMembers": {}},
+          "192.0.2.100": {"bgpState": "Established", "bgpTimerUpMsec": 8000,
+            "lastResetDueTo": "Waiting for peer OPEN",
+            "addressFamilyInfo": {"ipv4Unicast": {"acceptedPrefixCounter": 3}, "ipv6Unicast": {"acceptedPrefixCounter": 2}}},
+          "192.0.2.101": {"bgpState": "Active", "bgpTimerUpMsec": 0,
+            "lastNotificationReason": "Cease/Administrative Shutdown",
+            "addressFamilyInfo": {"ipv4Unicast": {"acceptedPrefixCounter": 0}}}
+        }"#;
+        let d = frr_neighbor_details(frr);
+        assert_eq!(d.len(), 2, "the peer group is not a neighbour");
+        let up = &d["192.0.2.100"];
+        assert_eq!(
+            (
+                up.state,
+                up.up_for_ms,
+                up.prefixes_received,
+                up.last_error.as_deref()
+            ),
+            (BgpState::Established, Some(8000), Some(5), None)
+        );
+        let down = &d["192.0.2.101"];
+        assert_eq!(
+            (
+                down.state,
+                down.up_for_ms,
+                down.prefixes_received,
+                down.last_error.as_deref()
+            ),
+            (
+                BgpState::Active,
+                None,
+                None,
+                Some("Cease/Administrative Shutdown")
+            )
+        );
+
+        let bird = "Name       Proto      Table      State  Since         Info
+pd_as64500_192_0_2_100 BGP        ---        up     21:30:03.691  Established
+  BGP state:          Established
+  Channel ipv4
+    State:          UP
+    Routes:         4 imported, 1 exported, 4 preferred
+pd_as64501_192_0_2_101 BGP        ---        start  21:30:02.120  Active        Socket: Connection refused
+  BGP state:          Active
+    Neighbor address: 192.0.2.101
+    Last error:       Socket: Connection refused
+  Channel ipv4
+    State:          DOWN
+";
+        let up = bird_protocol_details(bird, "pd_as64500_192_0_2_100").unwrap();
+        assert_eq!(
+            (up.state, up.prefixes_received, up.last_error),
+            (BgpState::Established, Some(4), None)
+        );
+        let down = bird_protocol_details(bird, "pd_as64501_192_0_2_101").unwrap();
+        assert_eq!(
+            (
+                down.state,
+                down.prefixes_received,
+                down.last_error.as_deref()
+            ),
+            (BgpState::Active, None, Some("Socket: Connection refused"))
+        );
+        assert!(bird_protocol_details(bird, "pd_as64502_x").is_none());
+    }
+
+    #[test]
     fn shell_quoting_survives_single_quotes() {
         assert_eq!(shell_quote("a'b"), "'a'\\''b'");
     }
@@ -973,7 +1042,8 @@ pub struct RefreshSummary {
     pub established: u32,
 }
 
-/// FRR `show bgp summary json`: peer address → state, in both families.
+/// FRR `show bgp summary json`: peer address → state, in both families (the
+/// cheap read a batch polls while waiting for its sessions).
 fn frr_summary_states(json: &str) -> std::collections::HashMap<String, BgpState> {
     let mut out = std::collections::HashMap::new();
     let Ok(v) = serde_json::from_str::<serde_json::Value>(json) else {
@@ -998,6 +1068,113 @@ fn frr_summary_states(json: &str) -> std::collections::HashMap<String, BgpState>
     out
 }
 
+/// One neighbour as a state read found it.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct BgpDetails {
+    pub state: BgpState,
+    /// How long it has been Established, when the router says.
+    pub up_for_ms: Option<u64>,
+    /// Prefixes accepted from the peer, summed over its address families.
+    pub prefixes_received: Option<u32>,
+    /// The router's last error or reset reason, kept for a session that is not up.
+    pub last_error: Option<String>,
+}
+
+impl BgpDetails {
+    fn state_only(state: BgpState) -> Self {
+        BgpDetails {
+            state,
+            up_for_ms: None,
+            prefixes_received: None,
+            last_error: None,
+        }
+    }
+}
+
+/// FRR `show bgp neighbors json`: peer address → what it reports. Peer
+/// groups (no `bgpState`) are left out.
+fn frr_neighbor_details(json: &str) -> std::collections::HashMap<String, BgpDetails> {
+    let mut out = std::collections::HashMap::new();
+    let Ok(serde_json::Value::Object(peers)) = serde_json::from_str::<serde_json::Value>(json)
+    else {
+        return out;
+    };
+    for (ip, p) in peers {
+        let Some(state) = p
+            .get("bgpState")
+            .and_then(|s| s.as_str())
+            .and_then(bgp_state_from)
+        else {
+            continue;
+        };
+        let up = state == BgpState::Established;
+        let prefixes = p
+            .get("addressFamilyInfo")
+            .and_then(|a| a.as_object())
+            .map(|fams| {
+                fams.values()
+                    .filter_map(|f| f.get("acceptedPrefixCounter").and_then(|c| c.as_u64()))
+                    .sum::<u64>()
+            })
+            .and_then(|n| u32::try_from(n).ok());
+        let last_error = ["lastNotificationReason", "lastResetDueTo"]
+            .iter()
+            .find_map(|k| p.get(*k).and_then(|v| v.as_str()))
+            .map(str::to_string)
+            .filter(|_| !up);
+        out.insert(
+            ip,
+            BgpDetails {
+                state,
+                up_for_ms: p
+                    .get("bgpTimerUpMsec")
+                    .and_then(|v| v.as_u64())
+                    .filter(|_| up),
+                prefixes_received: prefixes.filter(|_| up),
+                last_error,
+            },
+        );
+    }
+    out
+}
+
+/// BIRD `show protocols all`: the block of protocol `proto` — its state, the
+/// routes its channels imported, and its `Last error`. BIRD prints the time
+/// of the last change as a time of day in the router's own time zone, so no
+/// uptime is derived from it.
+fn bird_protocol_details(text: &str, proto: &str) -> Option<BgpDetails> {
+    let state = parse_bird_state(text, proto)?;
+    let block: Vec<&str> = text
+        .lines()
+        .skip_while(|l| l.split_whitespace().next() != Some(proto))
+        .skip(1)
+        .take_while(|l| l.starts_with(' ') || l.is_empty())
+        .collect();
+    let mut imported: Option<u32> = None;
+    let mut last_error = None;
+    for l in &block {
+        let t = l.trim();
+        if let Some(rest) = t.strip_prefix("Routes:") {
+            if let Some(n) = rest
+                .split(',')
+                .find_map(|part| part.trim().strip_suffix(" imported"))
+                .and_then(|n| n.trim().parse::<u32>().ok())
+            {
+                imported = Some(imported.unwrap_or(0) + n);
+            }
+        } else if let Some(rest) = t.strip_prefix("Last error:") {
+            last_error = Some(rest.trim().to_string());
+        }
+    }
+    let up = state == BgpState::Established;
+    Some(BgpDetails {
+        state,
+        up_for_ms: None,
+        prefixes_received: imported.filter(|_| up),
+        last_error: last_error.filter(|_| !up),
+    })
+}
+
 impl crate::Peerdesk {
     /// Reads the BGP state of every session on a router in one connection and
     /// stores it with the time it was read (Update Session States / Refresh).
@@ -1013,18 +1190,22 @@ impl crate::Peerdesk {
             control: &router.control_command,
             platform: router.platform,
         };
-        let states: std::collections::HashMap<String, BgpState> = match router.platform {
+        let states: std::collections::HashMap<String, BgpDetails> = match router.platform {
             Platform::Bird2 => {
-                let out = cli.run("show protocols")?.stdout;
+                let out = cli.run("show protocols all")?.stdout;
                 sessions
                     .iter()
                     .filter_map(|s| {
-                        parse_bird_state(&out, &bird_protocol(s)).map(|st| (s.peer_ip.clone(), st))
+                        bird_protocol_details(&out, &bird_protocol(s))
+                            .map(|d| (s.peer_ip.clone(), d))
                     })
                     .collect()
             }
-            Platform::Frr => frr_summary_states(&cli.run("show bgp summary json")?.stdout),
-            Platform::Junos | Platform::Iosxr | Platform::Eos => super::commit::live_states(&cli)?,
+            Platform::Frr => frr_neighbor_details(&cli.run("show bgp neighbors json")?.stdout),
+            Platform::Junos | Platform::Iosxr | Platform::Eos => super::commit::live_states(&cli)?
+                .into_iter()
+                .map(|(ip, st)| (ip, BgpDetails::state_only(st)))
+                .collect(),
             other => {
                 return Err(Error::invalid(
                     "platform",
@@ -1039,18 +1220,36 @@ impl crate::Peerdesk {
         let (mut updated, mut missing, mut established) = (0, 0, 0);
         let mut conn = self.db()?;
         let tx = conn.transaction()?;
+        let read_at = self.clock.now();
         for s in &sessions {
             match states.get(&s.peer_ip) {
-                Some(st) => {
+                Some(d) => {
                     updated += 1;
-                    if *st == BgpState::Established {
+                    if d.state == BgpState::Established {
                         established += 1;
                     }
-                    crate::peering::set_states(&tx, s.id, s.config_state, Some(*st), Some(&now))?;
+                    let up_since = d.up_for_ms.map(|ms| {
+                        crate::clock::stamp(read_at - chrono::Duration::milliseconds(ms as i64))
+                    });
+                    crate::peering::set_states(
+                        &tx,
+                        s.id,
+                        s.config_state,
+                        Some(d.state),
+                        Some(&now),
+                    )?;
+                    crate::peering::set_session_details(
+                        &tx,
+                        s.id,
+                        up_since.as_deref(),
+                        d.prefixes_received,
+                        d.last_error.as_deref(),
+                    )?;
                 }
                 None => {
                     missing += 1;
                     crate::peering::set_states(&tx, s.id, s.config_state, None, Some(&now))?;
+                    crate::peering::set_session_details(&tx, s.id, None, None, None)?;
                 }
             }
         }

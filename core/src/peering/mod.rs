@@ -26,7 +26,8 @@ pub use demo::{seed_large, LargeSeed};
 pub use inventory::{ImportSummary, Inventory, InventoryCounts};
 pub(crate) use store::{
     get_exchange, get_session as get_session_in, insert_peer_group_in,
-    network_by_asn as network_id_by_asn, set_admin_state, set_session_states as set_states,
+    network_by_asn as network_id_by_asn, set_admin_state, set_session_details,
+    set_session_states as set_states,
 };
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
@@ -257,6 +258,18 @@ pub struct Session {
     pub config_state: ConfigState,
     pub bgp_state: Option<BgpState>,
     pub bgp_refreshed_at: Option<String>,
+    /// Since when the session has been up, from the uptime the router reported.
+    #[serde(default)]
+    #[ts(optional)]
+    pub bgp_up_since: Option<String>,
+    /// Prefixes accepted from the peer at the last read.
+    #[serde(default)]
+    #[ts(optional)]
+    pub prefixes_received: Option<u32>,
+    /// The router's last error for a session that was not up at the last read.
+    #[serde(default)]
+    #[ts(optional)]
+    pub bgp_last_error: Option<String>,
     pub notes: String,
     pub created_at: String,
     pub updated_at: String,

@@ -451,7 +451,8 @@ pub(super) struct SessionRow {
 
 const SESSION: &str = "SELECT s.id, s.session_type, s.exchange_id, e.name, s.router_id, r.name,
     s.peer_group_id, g.name, s.network_id, n.asn, n.name, s.peer_ip, s.ip_version, s.md5_ref,
-    s.admin_state, s.config_state, s.bgp_state, s.bgp_refreshed_at, s.notes, s.created_at, s.updated_at
+    s.admin_state, s.config_state, s.bgp_state, s.bgp_refreshed_at, s.notes, s.created_at, s.updated_at,
+    s.bgp_up_since, s.prefixes_received, s.bgp_last_error
     FROM sessions s
     JOIN routers r ON r.id = s.router_id
     JOIN networks n ON n.id = s.network_id
@@ -481,6 +482,9 @@ fn session_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Session> {
         notes: r.get(18)?,
         created_at: r.get(19)?,
         updated_at: r.get(20)?,
+        bgp_up_since: r.get(21)?,
+        prefixes_received: r.get(22)?,
+        bgp_last_error: r.get(23)?,
     })
 }
 
@@ -628,8 +632,8 @@ pub(crate) fn insert_session_row(conn: &Connection, s: &Session) -> Result<()> {
     conn.execute(
         "INSERT INTO sessions (id, session_type, exchange_id, router_id, peer_group_id, network_id,
             peer_ip, ip_version, md5_ref, admin_state, config_state, bgp_state, bgp_refreshed_at,
-            notes, created_at, updated_at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)",
+            notes, created_at, updated_at, bgp_up_since, prefixes_received, bgp_last_error)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19)",
         params![
             s.id,
             s.session_type,
@@ -646,7 +650,10 @@ pub(crate) fn insert_session_row(conn: &Connection, s: &Session) -> Result<()> {
             s.bgp_refreshed_at,
             s.notes,
             s.created_at,
-            s.updated_at
+            s.updated_at,
+            s.bgp_up_since,
+            s.prefixes_received,
+            s.bgp_last_error
         ],
     )?;
     Ok(())
@@ -722,6 +729,21 @@ pub(crate) fn set_session_states(
     conn.execute(
         "UPDATE sessions SET config_state = ?2, bgp_state = ?3, bgp_refreshed_at = ?4 WHERE id = ?1",
         params![id, config_state, bgp_state, refreshed_at],
+    )?;
+    Ok(())
+}
+
+/// What a state read found besides the state; all cleared when it found nothing.
+pub(crate) fn set_session_details(
+    conn: &Connection,
+    id: i64,
+    up_since: Option<&str>,
+    prefixes_received: Option<u32>,
+    last_error: Option<&str>,
+) -> Result<()> {
+    conn.execute(
+        "UPDATE sessions SET bgp_up_since = ?2, prefixes_received = ?3, bgp_last_error = ?4 WHERE id = ?1",
+        params![id, up_since, prefixes_received, last_error],
     )?;
     Ok(())
 }

@@ -96,6 +96,21 @@ export function formatTime(iso: string | null): string {
   return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())} ${pad(d.getHours())}:${pad(d.getMinutes())}`;
 }
 
+/** How long since `iso`, in the two largest units: "3d 4h", "5h 12m", "42s". */
+export function formatUptime(iso: string | null | undefined, now: number = Date.now()): string {
+  if (!iso) return '';
+  const since = new Date(iso).getTime();
+  if (Number.isNaN(since)) return '';
+  const s = Math.max(0, Math.floor((now - since) / 1000));
+  const d = Math.floor(s / 86400);
+  const h = Math.floor((s % 86400) / 3600);
+  const m = Math.floor((s % 3600) / 60);
+  if (d > 0) return `${d}d ${h}h`;
+  if (h > 0) return `${h}h ${m}m`;
+  if (m > 0) return `${m}m ${s % 60}s`;
+  return `${s}s`;
+}
+
 /** A timestamp from core as its local date, e.g. "2025-03-04". */
 export function formatDate(iso: string | null): string {
   return formatTime(iso).slice(0, 10);

@@ -8,4 +8,16 @@ import type { SessionType } from "./SessionType";
  * One BGP session as the Sessions list shows it, with the names it refers to.
  * `md5_ref` is the keyring key of its MD5 password, never the password.
  */
-export type Session = { id: number, sessionType: SessionType, exchangeId: number | null, exchangeName: string | null, routerId: number, routerName: string, peerGroupId: number | null, peerGroupName: string | null, networkId: number, asn: number, networkName: string, peerIp: string, ipVersion: number, md5Ref: string | null, adminState: AdminState, configState: ConfigState, bgpState: BgpState | null, bgpRefreshedAt: string | null, notes: string, createdAt: string, updatedAt: string, };
+export type Session = { id: number, sessionType: SessionType, exchangeId: number | null, exchangeName: string | null, routerId: number, routerName: string, peerGroupId: number | null, peerGroupName: string | null, networkId: number, asn: number, networkName: string, peerIp: string, ipVersion: number, md5Ref: string | null, adminState: AdminState, configState: ConfigState, bgpState: BgpState | null, bgpRefreshedAt: string | null, 
+/**
+ * Since when the session has been up, from the uptime the router reported.
+ */
+bgpUpSince?: string, 
+/**
+ * Prefixes accepted from the peer at the last read.
+ */
+prefixesReceived?: number, 
+/**
+ * The router's last error for a session that was not up at the last read.
+ */
+bgpLastError?: string, notes: string, createdAt: string, updatedAt: string, };

@@ -134,6 +134,18 @@ describe('SessionsView', () => {
     expect(ids.length).toBeLessThanOrEqual(60);
   });
 
+  it("shows what the last state read found: uptime and prefixes when up, the router's error when not", async () => {
+    const upSince = new Date(Date.now() - (3 * 86400 + 4 * 3600) * 1000).toISOString();
+    stored[0] = { ...stored[0], bgpUpSince: upSince, prefixesReceived: 1265 };
+    stored[1] = { ...stored[1], bgpState: 'active', bgpLastError: 'Socket: Connection refused' };
+    open();
+    const detail = await screen.findByTestId('session-bgp-detail-1');
+    expect(detail.textContent).toContain('up 3d 4h');
+    expect(detail.textContent).toContain('1265 pfx');
+    expect(screen.getByTestId('session-bgp-error-2').textContent).toBe('Socket: Connection refused');
+    expect(screen.queryByTestId('session-bgp-detail-2')).toBeNull();
+  });
+
   it('asks for the first window with the typed filter on each keystroke and shows its rows', async () => {
     const { user } = open();
     await waitFor(() => expect(rowIds()[0]).toBe(1));
