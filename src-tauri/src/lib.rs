@@ -244,7 +244,21 @@ pub fn run() {
     if opts.sync_peeringdb {
         std::process::exit(sync_headless(&core));
     }
+    // First: a second window on the same database would run the same jobs
+    // and pushes; it hands over to the running one (focused) and exits.
     let result = tauri::Builder::default()
+        .plugin(
+            tauri_plugin_single_instance::Builder::new()
+                .dbus_id(instance_id(&opts.db))
+                .callback(|app, _args, _cwd| {
+                    use tauri::Manager;
+                    if let Some(w) = app.webview_windows().values().next() {
+                        let _ = w.unminimize();
+                        let _ = w.set_focus();
+                    }
+                })
+                .build(),
+        )
         .plugin(tauri_plugin_dialog::init())
         .plugin(tauri_plugin_notification::init())
         .manage(core)
@@ -266,6 +280,20 @@ pub fn run() {
         eprintln!("peerdesk: {e}");
         std::process::exit(1);
     }
+}
+
+/// One running instance per database: the D-Bus name the single-instance
+/// plugin claims, from a stable hash (FNV-1a) of the database's full path.
+/// Different databases (e.g. each end-to-end test's) run side by side.
+fn instance_id(db: &std::path::Path) -> String {
+    let path = std::fs::canonicalize(db).unwrap_or_else(|_| db.to_path_buf());
+    let hash = path
+        .to_string_lossy()
+        .bytes()
+        .fold(0xcbf2_9ce4_8422_2325u64, |h, b| {
+            (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
+        });
+    format!("net.peerdesk.app.db{hash:016x}")
 }
 
 /// Retries the email outbox every minute while the app runs, and tells the
@@ -317,6 +345,23 @@ mod tests {
 
     fn parse(args: &[&str], env: Option<&str>) -> Result<Options, String> {
         Options::parse(args.iter().map(|s| s.to_string()), env.map(str::to_string))
+    }
+
+    #[test]
+    fn each_database_has_its_own_single_instance_name_and_it_is_a_valid_dbus_name() {
+        let a = super::instance_id(std::path::Path::new("/nonexistent/a.db"));
+        let b = super::instance_id(std::path::Path::new("/nonexistent/b.db"));
+        assert_ne!(a, b);
+        assert_eq!(
+            a,
+            super::instance_id(std::path::Path::new("/nonexistent/a.db")),
+            "stable"
+        );
+        // D-Bus: dot-separated elements of [A-Za-z0-9_], none starting with a digit.
+        for element in a.split('.') {
+            assert!(!element.is_empty() && !element.starts_with(|c: char| c.is_ascii_digit()));
+            assert!(element.chars().all(|c| c.is_ascii_alphanumeric() || c == '_'), "{a}");
+        }
     }
 
     #[test]

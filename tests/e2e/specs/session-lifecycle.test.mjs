@@ -55,7 +55,7 @@ e2eTest("a session added through the wizard is listed, edited, kept across a res
   await dismissModal(b, "edit-session-save");
 
   await rowAction(b, sessionId, "delete");
-  await click(b, "confirm-ok");
+  await click(b, "delete-ok"); // not on a router: a plain confirmation, no "peer" to type
   await waitGone(b, `session-row-${sessionId}`);
   assert.equal(await sessionCount(b), 0, "the deleted session is no longer counted");
   const stored = dbCount(ctx.db, "sessions");
