@@ -170,6 +170,7 @@ pub fn handlers<R: tauri::Runtime>(
         templating::preview_config_template,
         templating::render_peer_group_config,
         sync::queue_change,
+        sync::push_or_queue,
         sync::list_router_outbox,
         sync::approve_outbox_item,
         sync::reorder_outbox_item,
@@ -360,7 +361,12 @@ mod tests {
         // D-Bus: dot-separated elements of [A-Za-z0-9_], none starting with a digit.
         for element in a.split('.') {
             assert!(!element.is_empty() && !element.starts_with(|c: char| c.is_ascii_digit()));
-            assert!(element.chars().all(|c| c.is_ascii_alphanumeric() || c == '_'), "{a}");
+            assert!(
+                element
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || c == '_'),
+                "{a}"
+            );
         }
     }
 
