@@ -7,6 +7,7 @@
 mod common;
 
 use chrono::Duration as Minutes;
+use common::lab::*;
 use common::*;
 use peerdesk_core::clock::{stamp, Clock};
 use peerdesk_core::devices::{AuthMethod, NewRouter, Platform};
@@ -15,82 +16,8 @@ use peerdesk_core::jobs::{DefaultRunner, JobStatus};
 use peerdesk_core::peering::{BgpState, ConfigState, NewPeerGroup, NewSession, SessionType};
 use peerdesk_core::values::AddressFamily;
 use serde_json::Value;
-use std::path::PathBuf;
 use std::process::Command;
 use std::time::Duration;
-
-struct Lab {
-    dir: PathBuf,
-    json: Value,
-}
-
-fn lab_script() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../tests/lab/lab.sh")
-}
-
-impl Lab {
-    fn up(name: &str) -> Option<Lab> {
-        let root = Command::new("id")
-            .arg("-u")
-            .output()
-            .map(|o| String::from_utf8_lossy(&o.stdout).trim() == "0")
-            .unwrap_or(false);
-        if !root {
-            assert!(
-                std::env::var_os("PEERDESK_REQUIRE_LAB").is_none(),
-                "the router lab needs root"
-            );
-            eprintln!("router lab skipped: it needs root for network namespaces");
-            return None;
-        }
-        let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-            .join(format!("../target/lab-jobs-{name}-{}", std::process::id()));
-        let ok = Command::new("bash")
-            .arg(lab_script())
-            .arg("up")
-            .arg(&dir)
-            .env("LAB_STRICT_MODES", "no")
-            .status()
-            .expect("bash runs lab.sh")
-            .success();
-        let lab = Lab {
-            json: serde_json::from_str(
-                &std::fs::read_to_string(dir.join("lab.json")).unwrap_or_default(),
-            )
-            .unwrap_or(Value::Null),
-            dir,
-        };
-        assert!(ok, "the lab came up");
-        Some(lab)
-    }
-
-    fn router(&self, name: &str) -> &Value {
-        self.json["routers"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .find(|r| r["name"] == name)
-            .unwrap()
-    }
-}
-
-impl Drop for Lab {
-    fn drop(&mut self) {
-        let down = Command::new("bash")
-            .arg(lab_script())
-            .arg("down")
-            .arg(&self.dir)
-            .status();
-        if matches!(down, Ok(s) if s.success()) {
-            let _ = std::fs::remove_dir_all(&self.dir);
-        } else {
-            eprintln!(
-                "lab down failed: stop it with tests/lab/lab.sh down {}",
-                self.dir.display()
-            );
-        }
-    }
-}
 
 /// Lab router r1 in Peerdesk, its host key trusted, with its IPv4 peer group.
 fn lab_r1(f: &Fixture, lab: &Lab) -> (peerdesk_core::peering::Exchange, i64, i64) {
@@ -182,7 +109,7 @@ fn far_end_sessions(
 
 #[test]
 fn a_scheduled_configuration_of_two_sessions_runs_at_its_time_and_both_reach_established() {
-    let Some(lab) = Lab::up("scheduled") else {
+    let Some(lab) = Lab::up("jobs-scheduled") else {
         return;
     };
     let f = core();
@@ -253,7 +180,9 @@ fn a_scheduled_configuration_of_two_sessions_runs_at_its_time_and_both_reach_est
 /// configured, the other is not, and nothing is pushed again.
 #[test]
 fn a_configuration_cut_off_by_a_crash_is_reconciled_from_the_router_and_not_run_again() {
-    let Some(lab) = Lab::up("crash") else { return };
+    let Some(lab) = Lab::up("jobs-crash") else {
+        return;
+    };
     let f = core();
     let (ix, router_id, group_id) = lab_r1(&f, &lab);
     let ids = far_end_sessions(&f, &ix, router_id, group_id, &[104, 105]);

@@ -6,6 +6,7 @@
 
 mod common;
 
+use common::lab::*;
 use common::*;
 use peerdesk_core::devices::ssh::{HostKey, Output, RouterSession, SshAuth, SshTarget};
 use peerdesk_core::devices::transport::{RouterConnector, RouterTransport};
@@ -15,103 +16,11 @@ use peerdesk_core::secrets::Secret;
 use peerdesk_core::templating::config::{ConfigOperation, ConfigOverrides};
 use peerdesk_core::values::AddressFamily;
 use peerdesk_core::ErrorKind;
-use serde_json::Value;
 use std::path::PathBuf;
 use std::process::Command;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
-
-struct Lab {
-    dir: PathBuf,
-    json: Value,
-}
-
-impl Lab {
-    fn up() -> Option<Lab> {
-        let root = Command::new("id")
-            .arg("-u")
-            .output()
-            .map(|o| String::from_utf8_lossy(&o.stdout).trim() == "0")
-            .unwrap_or(false);
-        if !root {
-            assert!(
-                std::env::var_os("PEERDESK_REQUIRE_LAB").is_none(),
-                "the router lab needs root"
-            );
-            eprintln!("router lab skipped: it needs root for network namespaces (CI runs as root)");
-            return None;
-        }
-        let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-            .join(format!("../target/lab-test-{}", std::process::id()));
-        let script = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../tests/lab/lab.sh");
-        let t = Instant::now();
-        let ok = Command::new("bash")
-            .arg(&script)
-            .arg("up")
-            // CI may clone under /tmp, whose permissions sshd StrictModes refuses.
-            .env("LAB_STRICT_MODES", "no")
-            .arg(&dir)
-            .status()
-            .expect("bash runs lab.sh")
-            .success();
-        assert!(ok, "the lab came up");
-        eprintln!("lab up in {} ms", t.elapsed().as_millis());
-        let json =
-            serde_json::from_str(&std::fs::read_to_string(dir.join("lab.json")).unwrap()).unwrap();
-        Some(Lab { dir, json })
-    }
-
-    fn router(&self, name: &str) -> &Value {
-        self.json["routers"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .find(|r| r["name"] == name)
-            .unwrap()
-    }
-
-    fn password(&self) -> String {
-        std::fs::read_to_string(self.json["ssh"]["password_file"].as_str().unwrap())
-            .unwrap()
-            .trim()
-            .to_string()
-    }
-
-    fn vtysh(&self, router: &str, cmd: &str) -> String {
-        let r = self.router(router);
-        let mut args: Vec<String> = r["vtysh"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|v| v.as_str().unwrap().to_string())
-            .collect();
-        args.push("-c".into());
-        args.push(cmd.into());
-        let out = Command::new(&args[0]).args(&args[1..]).output().unwrap();
-        String::from_utf8_lossy(&out.stdout).into_owned()
-    }
-}
-
-impl Drop for Lab {
-    fn drop(&mut self) {
-        let script = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../tests/lab/lab.sh");
-        let down = Command::new("bash")
-            .arg(&script)
-            .arg("down")
-            .arg(&self.dir)
-            .status();
-        // Keep the folder when `down` failed: its pidfiles are how the lab is stopped by hand.
-        if matches!(down, Ok(s) if s.success()) {
-            let _ = std::fs::remove_dir_all(&self.dir);
-        } else {
-            eprintln!(
-                "lab down failed: stop it with tests/lab/lab.sh down {}",
-                self.dir.display()
-            );
-        }
-    }
-}
 
 fn add_lab_router(
     f: &Fixture,
@@ -193,7 +102,7 @@ fn trust(f: &Fixture, lab: &Lab, router_id: i64, name: &str) {
 
 #[test]
 fn configuration_reaches_real_frr_and_bird_routers_safely() {
-    let Some(lab) = Lab::up() else { return };
+    let Some(lab) = Lab::up("test") else { return };
     let f = core();
     let ix = exchange(&f.core, "Lab IX", "192.0.2.0/24", "2001:db8:1::/64");
     // Every push in this test uses the defaults; only the operation and the wait differ.

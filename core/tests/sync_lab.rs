@@ -8,6 +8,7 @@
 
 mod common;
 
+use common::lab::*;
 use common::*;
 use peerdesk_core::devices::ssh::{HostKey, Output, RouterSession, SshAuth, SshTarget};
 use peerdesk_core::devices::transport::{RouterConnector, RouterTransport};
@@ -18,168 +19,10 @@ use peerdesk_core::sync::{ItemOutcome, OutboxOverrides, OutboxStatus};
 use peerdesk_core::templating::config::ConfigOperation;
 use peerdesk_core::values::AddressFamily;
 use peerdesk_core::{ErrorKind, Peerdesk};
-use serde_json::Value;
 use std::path::PathBuf;
 use std::process::Command;
 use std::sync::Arc;
-use std::time::{Duration, Instant};
-
-struct Lab {
-    dir: PathBuf,
-    json: Value,
-}
-
-fn lab_script() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../tests/lab/lab.sh")
-}
-
-impl Lab {
-    fn up() -> Option<Lab> {
-        let root = Command::new("id")
-            .arg("-u")
-            .output()
-            .map(|o| String::from_utf8_lossy(&o.stdout).trim() == "0")
-            .unwrap_or(false);
-        if !root {
-            assert!(
-                std::env::var_os("PEERDESK_REQUIRE_LAB").is_none(),
-                "the router lab needs root"
-            );
-            eprintln!("router lab skipped: it needs root for network namespaces");
-            return None;
-        }
-        let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-            .join(format!("../target/lab-sync-{}", std::process::id()));
-        let ok = Command::new("bash")
-            .arg(lab_script())
-            .arg("up")
-            .arg(&dir)
-            .env("LAB_STRICT_MODES", "no")
-            .status()
-            .expect("bash runs lab.sh")
-            .success();
-        let lab = Lab {
-            json: serde_json::from_str(
-                &std::fs::read_to_string(dir.join("lab.json")).unwrap_or_default(),
-            )
-            .unwrap_or(Value::Null),
-            dir,
-        };
-        assert!(ok, "the lab came up");
-        Some(lab)
-    }
-
-    fn router(&self, name: &str) -> &Value {
-        self.json["routers"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .find(|r| r["name"] == name)
-            .unwrap()
-    }
-
-    fn password(&self) -> String {
-        std::fs::read_to_string(self.json["ssh"]["password_file"].as_str().unwrap())
-            .unwrap()
-            .trim()
-            .to_string()
-    }
-
-    /// Runs vtysh on the router directly (not through Peerdesk), one `-c` per line.
-    fn vtysh(&self, router: &str, lines: &[&str]) -> String {
-        let mut args: Vec<String> = self.router(router)["vtysh"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|v| v.as_str().unwrap().to_string())
-            .collect();
-        for l in lines {
-            args.push("-c".into());
-            args.push((*l).into());
-        }
-        let out = Command::new(&args[0]).args(&args[1..]).output().unwrap();
-        String::from_utf8_lossy(&out.stdout).into_owned()
-    }
-
-    fn running(&self, router: &str) -> String {
-        self.vtysh(router, &["show running-config"])
-    }
-
-    fn bgp_state(&self, router: &str, ip: &str) -> Option<String> {
-        let json = self.vtysh(router, &[&format!("show bgp neighbors {ip} json")]);
-        let v: Value = serde_json::from_str(&json).ok()?;
-        v[ip]["bgpState"].as_str().map(str::to_string)
-    }
-
-    fn ssh_port(&self, router: &str) -> u16 {
-        self.router(router)["ssh_port"].as_u64().unwrap() as u16
-    }
-
-    /// Stops the router's sshd (the lab started it; its pidfile says which process).
-    fn stop_sshd(&self, router: &str) {
-        let ssh = self.dir.join(router).join("ssh").canonicalize().unwrap();
-        let pid = std::fs::read_to_string(ssh.join("sshd.pid")).unwrap();
-        let pid = pid.trim();
-        let cmdline = std::fs::read_to_string(format!("/proc/{pid}/cmdline")).unwrap_or_default();
-        assert!(
-            cmdline.contains(&ssh.to_string_lossy().to_string()),
-            "pid {pid} is this lab's sshd: {cmdline:?}"
-        );
-        assert!(Command::new("kill")
-            .args(["-TERM", pid])
-            .status()
-            .unwrap()
-            .success());
-        let port = self.ssh_port(router);
-        wait_until(Duration::from_secs(10), || {
-            std::net::TcpStream::connect(("127.0.0.1", port)).is_err()
-        });
-    }
-
-    /// Starts the router's sshd again with the lab's own configuration.
-    fn start_sshd(&self, router: &str) {
-        let ssh = self.dir.join(router).join("ssh");
-        let ok = Command::new("/usr/sbin/sshd")
-            .arg("-f")
-            .arg(ssh.join("sshd_config"))
-            .arg("-E")
-            .arg(ssh.join("sshd.log"))
-            .status()
-            .unwrap()
-            .success();
-        assert!(ok, "sshd started again");
-        let port = self.ssh_port(router);
-        wait_until(Duration::from_secs(10), || {
-            std::net::TcpStream::connect(("127.0.0.1", port)).is_ok()
-        });
-    }
-}
-
-impl Drop for Lab {
-    fn drop(&mut self) {
-        let down = Command::new("bash")
-            .arg(lab_script())
-            .arg("down")
-            .arg(&self.dir)
-            .status();
-        if matches!(down, Ok(s) if s.success()) {
-            let _ = std::fs::remove_dir_all(&self.dir);
-        } else {
-            eprintln!(
-                "lab down failed: stop it with tests/lab/lab.sh down {}",
-                self.dir.display()
-            );
-        }
-    }
-}
-
-fn wait_until(limit: Duration, mut done: impl FnMut() -> bool) {
-    let until = Instant::now() + limit;
-    while !done() {
-        assert!(Instant::now() < until, "gave up waiting after {limit:?}");
-        std::thread::sleep(Duration::from_millis(50));
-    }
-}
+use std::time::Duration;
 
 /// A connection to the lab router that panics around one neighbour's
 /// `configure terminal`, as if Peerdesk died there: before the router got the
@@ -339,7 +182,7 @@ fn a_child_process_syncs_until_it_is_killed() {
 
 #[test]
 fn the_outbox_waits_for_the_router_reports_drift_and_survives_a_crash() {
-    let Some(lab) = Lab::up() else { return };
+    let Some(lab) = Lab::up("sync") else { return };
     let f = core();
     let ix = exchange(&f.core, "Lab IX", "192.0.2.0/24", "2001:db8:1::/64");
     let r = lab.router("r1");
@@ -483,7 +326,7 @@ fn the_outbox_waits_for_the_router_reports_drift_and_survives_a_crash() {
 
     // (b) By hand on the router: one neighbour removed, another added. The
     // next sync reports both and changes nothing.
-    lab.vtysh(
+    lab.vtysh_lines(
         "r1",
         &[
             "configure terminal",
@@ -538,7 +381,7 @@ fn the_outbox_waits_for_the_router_reports_drift_and_survives_a_crash() {
     assert_eq!(reviewed.reviewed_current.as_deref(), Some(""));
     assert!(!reviewed.diff.is_empty());
     f.core.approve_outbox_item(i3.id).unwrap();
-    lab.vtysh(
+    lab.vtysh_lines(
         "r1",
         &[
             "configure terminal",

@@ -2,6 +2,7 @@
 //! database with an in-memory secret store, and a small inventory to work on.
 #![allow(dead_code)]
 
+pub mod lab;
 pub mod pdb;
 
 use chrono::TimeZone;

@@ -1,0 +1,180 @@
+//! The router lab (tests/lab/lab.sh) for the tests that talk to real FRR and
+//! BIRD routers: FRR and BIRD in network namespaces, each behind its own sshd
+//! on 127.0.0.1, far ends that answer BGP. Needs root for the namespaces; CI
+//! runs as root. Elsewhere `Lab::up` says why it did not run and returns
+//! `None`, unless PEERDESK_REQUIRE_LAB=1 makes that a failure. Each test's lab
+//! has its own folder under target/ (so its own namespaces and ports) and is
+//! taken down when dropped.
+
+use serde_json::Value;
+use std::path::PathBuf;
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+pub struct Lab {
+    pub dir: PathBuf,
+    pub json: Value,
+}
+
+fn lab_script() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../tests/lab/lab.sh")
+}
+
+/// Waits until `done`, failing the test after `limit`.
+pub fn wait_until(limit: Duration, mut done: impl FnMut() -> bool) {
+    let until = Instant::now() + limit;
+    while !done() {
+        assert!(Instant::now() < until, "gave up waiting after {limit:?}");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
+
+impl Lab {
+    /// Starts a lab in `target/lab-<tag>-<pid>`.
+    pub fn up(tag: &str) -> Option<Lab> {
+        let root = Command::new("id")
+            .arg("-u")
+            .output()
+            .map(|o| String::from_utf8_lossy(&o.stdout).trim() == "0")
+            .unwrap_or(false);
+        if !root {
+            assert!(
+                std::env::var_os("PEERDESK_REQUIRE_LAB").is_none(),
+                "the router lab needs root"
+            );
+            eprintln!("router lab skipped: it needs root for network namespaces (CI runs as root)");
+            return None;
+        }
+        let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+            .join(format!("../target/lab-{tag}-{}", std::process::id()));
+        let t = Instant::now();
+        let ok = Command::new("bash")
+            .arg(lab_script())
+            .arg("up")
+            .arg(&dir)
+            // CI may clone under /tmp, whose permissions sshd StrictModes refuses.
+            .env("LAB_STRICT_MODES", "no")
+            .status()
+            .expect("bash runs lab.sh")
+            .success();
+        // Built before the assertion, so a half-started lab is still taken down.
+        let lab = Lab {
+            json: serde_json::from_str(
+                &std::fs::read_to_string(dir.join("lab.json")).unwrap_or_default(),
+            )
+            .unwrap_or(Value::Null),
+            dir,
+        };
+        assert!(ok, "the lab came up");
+        eprintln!("lab up in {} ms", t.elapsed().as_millis());
+        Some(lab)
+    }
+
+    pub fn router(&self, name: &str) -> &Value {
+        self.json["routers"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|r| r["name"] == name)
+            .unwrap()
+    }
+
+    pub fn password(&self) -> String {
+        std::fs::read_to_string(self.json["ssh"]["password_file"].as_str().unwrap())
+            .unwrap()
+            .trim()
+            .to_string()
+    }
+
+    pub fn ssh_port(&self, router: &str) -> u16 {
+        self.router(router)["ssh_port"].as_u64().unwrap() as u16
+    }
+
+    /// Runs vtysh on the router directly (not through Peerdesk), one `-c` per line.
+    pub fn vtysh_lines(&self, router: &str, lines: &[&str]) -> String {
+        let mut args: Vec<String> = self.router(router)["vtysh"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|v| v.as_str().unwrap().to_string())
+            .collect();
+        for l in lines {
+            args.push("-c".into());
+            args.push((*l).into());
+        }
+        let out = Command::new(&args[0]).args(&args[1..]).output().unwrap();
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    }
+
+    pub fn vtysh(&self, router: &str, cmd: &str) -> String {
+        self.vtysh_lines(router, &[cmd])
+    }
+
+    pub fn running(&self, router: &str) -> String {
+        self.vtysh(router, "show running-config")
+    }
+
+    pub fn bgp_state(&self, router: &str, ip: &str) -> Option<String> {
+        let json = self.vtysh(router, &format!("show bgp neighbors {ip} json"));
+        let v: Value = serde_json::from_str(&json).ok()?;
+        v[ip]["bgpState"].as_str().map(str::to_string)
+    }
+
+    /// Stops the router's sshd (the lab started it; its pidfile says which process).
+    pub fn stop_sshd(&self, router: &str) {
+        let ssh = self.dir.join(router).join("ssh").canonicalize().unwrap();
+        let pid = std::fs::read_to_string(ssh.join("sshd.pid")).unwrap();
+        let pid = pid.trim();
+        let cmdline = std::fs::read_to_string(format!("/proc/{pid}/cmdline")).unwrap_or_default();
+        assert!(
+            cmdline.contains(&ssh.to_string_lossy().to_string()),
+            "pid {pid} is this lab's sshd: {cmdline:?}"
+        );
+        assert!(Command::new("kill")
+            .args(["-TERM", pid])
+            .status()
+            .unwrap()
+            .success());
+        let port = self.ssh_port(router);
+        wait_until(Duration::from_secs(10), || {
+            std::net::TcpStream::connect(("127.0.0.1", port)).is_err()
+        });
+    }
+
+    /// Starts the router's sshd again with the lab's own configuration.
+    pub fn start_sshd(&self, router: &str) {
+        let ssh = self.dir.join(router).join("ssh");
+        let ok = Command::new("/usr/sbin/sshd")
+            .arg("-f")
+            .arg(ssh.join("sshd_config"))
+            .arg("-E")
+            .arg(ssh.join("sshd.log"))
+            .status()
+            .unwrap()
+            .success();
+        assert!(ok, "sshd started again");
+        let port = self.ssh_port(router);
+        wait_until(Duration::from_secs(10), || {
+            std::net::TcpStream::connect(("127.0.0.1", port)).is_ok()
+        });
+    }
+}
+
+impl Drop for Lab {
+    fn drop(&mut self) {
+        let down = Command::new("bash")
+            .arg(lab_script())
+            .arg("down")
+            .arg(&self.dir)
+            .status();
+        // Keep the folder when `down` failed: its pidfiles are how the lab is stopped by hand.
+        if matches!(down, Ok(s) if s.success()) {
+            let _ = std::fs::remove_dir_all(&self.dir);
+        } else {
+            eprintln!(
+                "lab down failed: stop it with tests/lab/lab.sh down {}",
+                self.dir.display()
+            );
+        }
+    }
+}
