@@ -9,31 +9,12 @@
 // without a router. PEERDESK_E2E_NO_LAB=1 forces that variant as root.
 
 import assert from "node:assert/strict";
-import { execFileSync } from "node:child_process";
-import { readFileSync, rmSync } from "node:fs";
 import net from "node:net";
-import path from "node:path";
-import { ROOT, click, e2eTest, fill, testIdsWithPrefix, textOf, valueOf, waitFor, waitForText, waitGone } from "../harness.mjs";
+import { click, e2eTest, fill, testIdsWithPrefix, textOf, valueOf, waitFor, waitForText, waitGone } from "../harness.mjs";
+import { isRoot, labDown, labUp, vtysh } from "../lab.mjs";
 import { EXCHANGE, ROUTER, addExchange, addRouterWithPeerGroup, addSession, openPeering, openSessions, sessionRowsWith } from "../flows.mjs";
 
-const withLab = typeof process.getuid === "function" && process.getuid() === 0 && process.env.PEERDESK_E2E_NO_LAB !== "1";
-const LAB = path.join(ROOT, "target", `e2e-lab-configure-${process.pid}`);
-const labSh = path.join(ROOT, "tests/lab/lab.sh");
-
-function labUp() {
-  execFileSync("bash", [labSh, "up", LAB], { stdio: "inherit", env: { ...process.env, LAB_STRICT_MODES: "no" } });
-  return JSON.parse(readFileSync(path.join(LAB, "lab.json"), "utf8"));
-}
-
-function labDown() {
-  try {
-    execFileSync("bash", [labSh, "down", LAB], { stdio: "inherit" });
-    rmSync(LAB, { recursive: true, force: true });
-  } catch (e) {
-    console.error(`# lab down failed: stop it with tests/lab/lab.sh down ${LAB} (${e.message})`);
-  }
-}
-
+const withLab = isRoot && process.env.PEERDESK_E2E_NO_LAB !== "1";
 /** A loopback port nothing listens on: bound, then released. */
 function closedPort() {
   return new Promise((resolve, reject) => {
@@ -96,9 +77,9 @@ async function trustHostKey(b, routerName, labKeys) {
 e2eTest(
   "Configure Sessions for an Approved peer: Select all networks, a changed peer group, Schedule in one hour, Run now in the Scheduler",
   async (ctx) => {
-    const lab = withLab ? labUp() : null;
+    const lab = withLab ? labUp("configure") : null;
     try {
-      const r1 = lab?.routers.find((r) => r.name === "r1");
+      const r1 = lab?.router("r1");
       const far = { asn: "64500", name: "Lab far end", ipv4: "192.0.2.100" };
       // The session is made with a group the router lacks; Configure Sessions changes it to the lab's IX-V4.
       const router = lab
@@ -109,7 +90,7 @@ e2eTest(
             sshPort: r1.ssh_port,
             username: r1.user,
             authMethod: "password",
-            password: readFileSync(lab.ssh.password_file, "utf8").trim(),
+            password: lab.password,
             ipv4: r1.ipv4,
             peerGroup: "TEST-IX-V4",
             importPolicy: "PEER-IN",
@@ -199,7 +180,7 @@ e2eTest(
       if (lab) {
         await openSessions(b, exchangeId);
         await waitForText(b, `session-row-${sessionId}`, "Established", { timeout: 30_000 });
-        const running = execFileSync(r1.vtysh[0], [...r1.vtysh.slice(1), "-c", "show running-config"], { encoding: "utf8" });
+        const running = vtysh(r1, "show running-config");
         assert.match(running, /neighbor 192\.0\.2\.100 peer-group IX-V4\n/, "the router has the neighbour in the chosen group");
       } else {
         // The router's own error is in the job's log.
@@ -209,7 +190,7 @@ e2eTest(
         assert.match(log, /r1: .*(unreach|refused|connect)/i, `the log says r1 could not be reached: ${log}`);
       }
     } finally {
-      if (lab) labDown();
+      if (lab) labDown(lab);
     }
   },
   { timeout: 8 * 60_000 },

@@ -7,40 +7,19 @@
 // elsewhere it is skipped with the reason, unless PEERDESK_REQUIRE_LAB=1.
 
 import assert from "node:assert/strict";
-import { execFileSync } from "node:child_process";
-import { readFileSync, rmSync } from "node:fs";
-import path from "node:path";
 import { test } from "node:test";
-import { ROOT, click, e2eTest, textOf, waitFor, waitForText, waitGone } from "../harness.mjs";
+import { click, e2eTest, textOf, waitFor, waitForText, waitGone } from "../harness.mjs";
+import { isRoot, labDown, labUp, vtysh } from "../lab.mjs";
 import { EXCHANGE, addExchange, addRouterWithPeerGroup, addSession, openSessions, rowAction, sessionRowsWith } from "../flows.mjs";
-
-const isRoot = typeof process.getuid === "function" && process.getuid() === 0;
-const LAB = path.join(ROOT, "target", `e2e-lab-${process.pid}`);
-const labSh = path.join(ROOT, "tests/lab/lab.sh");
-
-function labUp() {
-  // CI may clone under /tmp, whose permissions sshd StrictModes refuses.
-  execFileSync("bash", [labSh, "up", LAB], { stdio: "inherit", env: { ...process.env, LAB_STRICT_MODES: "no" } });
-  return JSON.parse(readFileSync(path.join(LAB, "lab.json"), "utf8"));
-}
-
-function labDown() {
-  try {
-    execFileSync("bash", [labSh, "down", LAB], { stdio: "inherit" });
-    rmSync(LAB, { recursive: true, force: true });
-  } catch (e) {
-    console.error(`# lab down failed: stop it with tests/lab/lab.sh down ${LAB} (${e.message})`);
-  }
-}
 
 if (!isRoot && process.env.PEERDESK_REQUIRE_LAB !== "1") {
   test("1 click config against the FRR lab router", { skip: "the router lab needs root for network namespaces (CI runs as root)" }, () => {});
 } else {
   e2eTest("1 click config from the wrench menu configures the FRR lab router until the Sessions list shows Established", async (ctx) => {
-    const lab = labUp();
+    const lab = labUp("one-click");
     try {
-      const r1 = lab.routers.find((r) => r.name === "r1");
-      const password = readFileSync(lab.ssh.password_file, "utf8").trim();
+      const r1 = lab.router("r1");
+      const password = lab.password;
       const far = { asn: "64500", name: "Lab far end", ipv4: "192.0.2.100" };
 
       await ctx.launch();
@@ -86,10 +65,10 @@ if (!isRoot && process.env.PEERDESK_REQUIRE_LAB !== "1") {
       await click(b, "push-close");
 
       await waitForText(b, `session-row-${sessionId}`, "Established", { timeout: 30_000 });
-      const running = execFileSync(r1.vtysh[0], [...r1.vtysh.slice(1), "-c", "show running-config"], { encoding: "utf8" });
+      const running = vtysh(r1, "show running-config");
       assert.match(running, new RegExp(`neighbor ${far.ipv4.replaceAll(".", "\\.")} peer-group IX-V4`), "the router's configuration has the neighbour");
     } finally {
-      labDown();
+      labDown(lab);
     }
   });
 }
