@@ -140,20 +140,16 @@ pub fn still_matches(reviewed: Option<&str>, op: ConfigOperation, now: &str) -> 
 }
 
 /// Whether the router shows an operation as done, from the neighbour it has
-/// (if any): used to reconcile an item that was cut off mid-push. Any other
-/// operation (an update of a neighbour's settings) cannot be told from the
-/// neighbour list, so it is never taken as done: it goes back to review.
+/// (if any): used to reconcile an item that was cut off mid-push. An update
+/// of a neighbour's settings cannot be told from the neighbour list, so it is
+/// never taken as done: it goes back to review.
 pub fn router_has_change(op: ConfigOperation, neighbour: Option<&DiscoveredNeighbor>) -> bool {
-    if op == ConfigOperation::Add {
-        neighbour.is_some()
-    } else if op == ConfigOperation::Remove {
-        neighbour.is_none()
-    } else if op == ConfigOperation::Shutdown {
-        neighbour.is_some_and(|n| n.admin_down)
-    } else if op == ConfigOperation::Enable {
-        neighbour.is_some_and(|n| !n.admin_down)
-    } else {
-        false
+    match op {
+        ConfigOperation::Add => neighbour.is_some(),
+        ConfigOperation::Remove => neighbour.is_none(),
+        ConfigOperation::Shutdown => neighbour.is_some_and(|n| n.admin_down),
+        ConfigOperation::Enable => neighbour.is_some_and(|n| !n.admin_down),
+        ConfigOperation::Update => false,
     }
 }
 
