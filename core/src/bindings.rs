@@ -41,7 +41,7 @@ pub fn export_bindings(dir: &Path) -> Result<(), ExportError> {
         crate::sync::OutboxItem, crate::sync::OutboxOverrides, crate::sync::OutboxStatus,
         crate::sync::RouterReachability, crate::sync::SyncReport, crate::sync::ItemResult,
         crate::sync::ItemOutcome, crate::sync::Drift, crate::sync::MissingSession,
-        crate::sync::DriftDifference,
+        crate::sync::DriftDifference, crate::sync::PushOrQueued,
     )
 }
 

@@ -424,3 +424,141 @@ async fn the_background_task_interrupts_probes_and_retries_a_failing_sync_on_the
     );
     assert_eq!(failed.len(), 3);
 }
+
+/// A router on loopback at a port nothing listens on, with a password stored
+/// (so the push gets as far as connecting), and one session on it.
+fn router_at_closed_port(f: &Fixture) -> (peerdesk_core::devices::Router, i64) {
+    let ix = exchange(&f.core, "Example IX", "192.0.2.0/24", "2001:db8:1::/64");
+    let port = {
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        listener.local_addr().unwrap().port()
+    };
+    let mut new = new_router("edge1", vec![attach(&ix, "192.0.2.1", "2001:db8:1::1")]);
+    new.mgmt_address = "127.0.0.1".into();
+    new.ssh_port = i64::from(port);
+    new.password = Some("lab-password".into());
+    let router = f.core.add_router(&new).unwrap();
+    let s = f
+        .core
+        .add_session(&peerdesk_core::peering::NewSession {
+            session_type: peerdesk_core::peering::SessionType::Peer,
+            exchange_id: Some(ix.id),
+            router_id: router.id,
+            asn: "64500".into(),
+            peer_name: "Example Peer".into(),
+            as_set: String::new(),
+            peer_ipv4: Some("192.0.2.100".into()),
+            peer_group_v4: None,
+            peer_ipv6: None,
+            peer_group_v6: None,
+            md5_password: None,
+            notes: String::new(),
+        })
+        .unwrap()
+        .remove(0);
+    (router, s.id)
+}
+
+#[test]
+fn an_unreachable_router_gets_the_change_queued_approved_and_probed_soon() {
+    use peerdesk_core::sync::PushOrQueued;
+    let f = core();
+    name_coordinator(&f, "Alex Example");
+    let (router, session_id) = router_at_closed_port(&f);
+    // Known down for a while: the next probe is minutes away.
+    for _ in 0..8 {
+        f.core.probe_router(router.id).unwrap();
+    }
+    let before = f.core.router_reachability().unwrap().remove(0);
+    assert!(before.next_probe_at.as_deref() > Some(stamp(f.clock.now()).as_str()));
+
+    let overrides = OutboxOverrides {
+        description: Some("Queued on a plane".into()),
+        ..Default::default()
+    };
+    let done = f
+        .core
+        .push_or_queue(
+            session_id,
+            ConfigOperation::Add,
+            &overrides,
+            std::time::Duration::from_secs(1),
+        )
+        .unwrap();
+    let PushOrQueued::Queued { item, message } = done else {
+        panic!("a closed port is unreachable: the change must be queued, got {done:?}");
+    };
+    assert_eq!(
+        item.status,
+        OutboxStatus::Approved,
+        "the user confirmed it in the dialog"
+    );
+    assert_eq!(item.approved_by.as_deref(), Some("Alex Example"));
+    assert_eq!(
+        item.approved_at.as_deref(),
+        Some(stamp(f.clock.now()).as_str())
+    );
+    assert_eq!(item.operation, ConfigOperation::Add);
+    assert_eq!(
+        item.overrides, overrides,
+        "the one-time settings go with the item"
+    );
+    assert!(
+        item.rendered.contains("Queued on a plane"),
+        "{}",
+        item.rendered
+    );
+    assert!(
+        message.contains("edge1") && message.contains("reachable"),
+        "{message}"
+    );
+    assert_eq!(
+        f.core.list_router_outbox(Some(router.id)).unwrap(),
+        vec![item]
+    );
+
+    let s = f.core.get_session(session_id).unwrap();
+    assert_eq!(
+        s.config_state,
+        peerdesk_core::peering::ConfigState::NotConfigured,
+        "nothing was pushed, so nothing looks configured"
+    );
+    let after = f.core.router_reachability().unwrap().remove(0);
+    assert_eq!(after.reachable, Some(false));
+    assert_eq!(after.approved_items, 1);
+    assert_eq!(
+        after.next_probe_at.as_deref(),
+        Some(stamp(f.clock.now()).as_str()),
+        "the background task probes it at its next round, not after the backoff"
+    );
+    assert_eq!(
+        f.core.probe_due_routers().unwrap().len(),
+        1,
+        "due right away"
+    );
+}
+
+#[test]
+fn a_router_that_refuses_the_login_is_an_error_and_nothing_is_queued() {
+    let f = core();
+    let (router, session_id) = router_at_closed_port(&f);
+    f.core
+        .set_router_connector(std::sync::Arc::new(RefusingConnector::default()));
+    let e = f
+        .core
+        .push_or_queue(
+            session_id,
+            ConfigOperation::Add,
+            &OutboxOverrides::default(),
+            std::time::Duration::from_secs(1),
+        )
+        .unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::AuthFailed, "{e}");
+    assert!(
+        f.core
+            .list_router_outbox(Some(router.id))
+            .unwrap()
+            .is_empty(),
+        "a wrong password needs the user now, not a retry when the router is back"
+    );
+}

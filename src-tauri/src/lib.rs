@@ -170,6 +170,7 @@ pub fn handlers<R: tauri::Runtime>(
         templating::preview_config_template,
         templating::render_peer_group_config,
         sync::queue_change,
+        sync::push_or_queue,
         sync::list_router_outbox,
         sync::approve_outbox_item,
         sync::reorder_outbox_item,

@@ -28,6 +28,7 @@ pub use drift::{compute_drift, Drift, DriftDifference, MissingSession};
 
 use crate::audit::{self, AuditAction};
 use crate::devices::import::DiscoveredNeighbor;
+use crate::devices::push::PushOutcome;
 use crate::devices::{Platform, Router};
 use crate::error::{Error, Result};
 use crate::peering::{AdminState, ConfigState, Session, SessionFilter};
@@ -176,6 +177,17 @@ pub struct ItemResult {
     pub message: String,
 }
 
+/// What [`Peerdesk::push_or_queue`] did with a change.
+#[derive(Debug, Clone, Serialize, TS)]
+#[serde(tag = "outcome", rename_all = "camelCase")]
+pub enum PushOrQueued {
+    /// The router answered: the change went through the push pipeline.
+    Pushed { push: PushOutcome },
+    /// The router could not be reached: the change waits in its outbox,
+    /// approved, for the background sync.
+    Queued { item: OutboxItem, message: String },
+}
+
 /// What one sync with a router found and did.
 #[derive(Debug, Clone, Serialize, TS)]
 #[serde(rename_all = "camelCase")]
@@ -237,6 +249,52 @@ impl Peerdesk {
         op: ConfigOperation,
         overrides: &OutboxOverrides,
     ) -> Result<OutboxItem> {
+        self.enqueue(session_id, op, overrides, false)
+    }
+
+    /// Pushes the change when the session's router answers; when it cannot be
+    /// reached, queues it already approved (the user confirmed it in the push
+    /// dialog; the coordinator from Settings is recorded as approver, as
+    /// [`Self::approve_outbox_item`] does) and asks the background task to
+    /// probe that router at its next round. Any other error (refused,
+    /// credentials, host key) is returned as from the push: those need the
+    /// user now, not a retry later.
+    pub fn push_or_queue(
+        &self,
+        session_id: i64,
+        op: ConfigOperation,
+        overrides: &OutboxOverrides,
+        wait_for_peer: Duration,
+    ) -> Result<PushOrQueued> {
+        let s = self.get_session(session_id)?;
+        let router = self.router(s.router_id)?;
+        let pushed =
+            self.push_session_config(session_id, op, &overrides.to_config(), wait_for_peer);
+        match self.reach(&router, pushed) {
+            Ok(push) => Ok(PushOrQueued::Pushed { push }),
+            Err(e @ Error::Unreachable(_)) => {
+                let item = self.enqueue(session_id, op, overrides, true)?;
+                store::probe_soon(&*self.db()?, router.id, &self.now())?;
+                let message = format!(
+                    "{} cannot be reached ({e}). {} of {} is queued and will be applied when {} is reachable.",
+                    router.name,
+                    op.as_str(),
+                    s.peer_ip,
+                    router.name
+                );
+                Ok(PushOrQueued::Queued { item, message })
+            }
+            Err(e) => Err(e),
+        }
+    }
+
+    fn enqueue(
+        &self,
+        session_id: i64,
+        op: ConfigOperation,
+        overrides: &OutboxOverrides,
+        approved: bool,
+    ) -> Result<OutboxItem> {
         let s = self.get_session(session_id)?;
         let router = self.router(s.router_id)?;
         if router.platform == Platform::Sros {
@@ -249,6 +307,11 @@ impl Peerdesk {
             ));
         }
         let rendered = self.render_with_md5_placeholder(session_id, op, &overrides.to_config())?;
+        let approver = if approved {
+            Some(self.get_settings()?.coordinator_name)
+        } else {
+            None
+        };
         let now = self.now();
         let mut conn = self.db()?;
         let tx = conn.transaction()?;
@@ -273,6 +336,9 @@ impl Peerdesk {
             },
             &now,
         )?;
+        if let Some(by) = &approver {
+            store::approve(&tx, id, by, &now)?;
+        }
         let item = store::get(&tx, id)?;
         audit::record(
             &tx,
@@ -280,7 +346,17 @@ impl Peerdesk {
             "outbox_item",
             Some(id),
             AuditAction::Create,
-            &format!("Queued {} {} for {}", op.as_str(), s.peer_ip, router.name),
+            &format!(
+                "Queued {} {} for {}{}",
+                op.as_str(),
+                s.peer_ip,
+                router.name,
+                if approved {
+                    " (approved: the router could not be reached)"
+                } else {
+                    ""
+                }
+            ),
             None::<&()>,
             Some(&item),
         )?;

@@ -326,6 +326,17 @@ pub(super) fn reachability_of(conn: &Connection, router_id: i64) -> Result<Route
     .ok_or_else(|| Error::not_found("router", router_id))
 }
 
+/// Brings a router's next probe forward to `at` (never later than it was):
+/// a change just queued for it should not wait out a long backoff.
+pub(super) fn probe_soon(conn: &Connection, router_id: i64, at: &str) -> Result<()> {
+    conn.execute(
+        "UPDATE router_reachability SET next_probe_at = ?2
+         WHERE router_id = ?1 AND (next_probe_at IS NULL OR next_probe_at > ?2)",
+        params![router_id, at],
+    )?;
+    Ok(())
+}
+
 /// Records a probe: a success resets the failure count and sets last seen.
 pub(super) fn record_probe(
     conn: &Connection,

@@ -2,8 +2,11 @@
 //! The background probing and syncing task is started in `sync_task.rs`.
 
 use super::{CmdResult, Core};
-use peerdesk_core::sync::{OutboxItem, OutboxOverrides, RouterReachability, SyncReport};
+use peerdesk_core::sync::{
+    OutboxItem, OutboxOverrides, PushOrQueued, RouterReachability, SyncReport,
+};
 use peerdesk_core::templating::config::ConfigOperation;
+use std::time::Duration;
 
 #[tauri::command(async)]
 pub fn queue_change(
@@ -13,6 +16,20 @@ pub fn queue_change(
     overrides: Option<OutboxOverrides>,
 ) -> CmdResult<OutboxItem> {
     Ok(core.queue_change(session_id, operation, &overrides.unwrap_or_default())?)
+}
+
+/// Pushes now, or queues the change approved when the router cannot be
+/// reached; waits up to `waitSeconds` (default 60) for the session.
+#[tauri::command(async)]
+pub fn push_or_queue(
+    core: Core<'_>,
+    session_id: i64,
+    operation: ConfigOperation,
+    overrides: Option<OutboxOverrides>,
+    wait_seconds: Option<u64>,
+) -> CmdResult<PushOrQueued> {
+    let wait = Duration::from_secs(wait_seconds.unwrap_or(60).min(600));
+    Ok(core.push_or_queue(session_id, operation, &overrides.unwrap_or_default(), wait)?)
 }
 
 #[tauri::command(async)]

@@ -1164,6 +1164,8 @@ Object.assign(handlers, {
       .map((text) => ({ kind: had.has(text) ? ('same' as const) : ('added' as const), text }));
     return { routerName: r.name, platform: r.platform, current, proposed, diff };
   },
+  // The mock's routers always answer: push_or_queue pushes (the real core queues when one cannot be reached).
+  push_or_queue: async (a: Args) => ({ outcome: 'pushed', push: await handlers.push_session_config(a) }),
   push_session_config: async (a: Args) => {
     const s = mockSession(a!.sessionId);
     const r = mockRouterOf(s);

@@ -12,6 +12,7 @@ import {
   editOutboxItem,
   listRouterOutbox,
   probeRouter,
+  pushOrQueue,
   queueChange,
   reorderOutboxItem,
   reviewOutbox,
@@ -32,6 +33,16 @@ describe('sync commands', () => {
       sessionId: 8,
       operation: 'shutdown',
       overrides: { maxPrefix: 100 },
+    });
+  });
+
+  it('push_or_queue gets { sessionId, operation, overrides, waitSeconds }', async () => {
+    await pushOrQueue(7, 'add', {}, 60);
+    expect(tauriInvoke).toHaveBeenLastCalledWith('push_or_queue', {
+      sessionId: 7,
+      operation: 'add',
+      overrides: {},
+      waitSeconds: 60,
     });
   });
 

@@ -5,6 +5,7 @@
 import type { ConfigOperation } from '$lib/bindings/ConfigOperation';
 import type { OutboxItem } from '$lib/bindings/OutboxItem';
 import type { OutboxOverrides } from '$lib/bindings/OutboxOverrides';
+import type { PushOrQueued } from '$lib/bindings/PushOrQueued';
 import type { RouterReachability } from '$lib/bindings/RouterReachability';
 import type { SyncReport } from '$lib/bindings/SyncReport';
 import { call } from './invoke';
@@ -12,6 +13,18 @@ import { call } from './invoke';
 /** Queues a change for the session's router; rendered now, no router contacted. The item waits in review. */
 export const queueChange = (sessionId: number, operation: ConfigOperation, overrides: OutboxOverrides = {}) =>
   call<OutboxItem>('queue_change', { sessionId, operation, overrides });
+
+/**
+ * Pushes now when the router answers; when it cannot be reached, queues the change already
+ * approved (the coordinator from Settings) for the background sync. Waits up to `waitSeconds`
+ * (default 60) for the session after a push.
+ */
+export const pushOrQueue = (
+  sessionId: number,
+  operation: ConfigOperation,
+  overrides: OutboxOverrides = {},
+  waitSeconds?: number,
+) => call<PushOrQueued>('push_or_queue', { sessionId, operation, overrides, waitSeconds });
 
 /** Items still needing something (review, approved, applying, failed, interrupted); of one router when given. */
 export const listRouterOutbox = (routerId?: number) =>

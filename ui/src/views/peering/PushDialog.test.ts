@@ -3,11 +3,15 @@
 // before Send; Config Manager has core re-render its one-time overrides and
 // sends exactly those; an untrusted host key leads to the host key dialog and
 // the fingerprint shown is the one trusted; a changed key is a warning with an
-// explicit accept; a refused push shows the router's own message.
+// explicit accept; a refused push shows the router's own message; a router
+// that cannot be reached gets the change queued (push_or_queue), for every
+// operation. Send calls sync's pushOrQueue; `api.pushSessionConfig` below
+// stands for core's push behind it when the router answers.
 import { render, screen, waitFor, within } from '@testing-library/svelte';
 import userEvent from '@testing-library/user-event';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { ApiError } from '$lib/api/invoke';
+import type { OutboxItem } from '$lib/bindings/OutboxItem';
 import type { PushOutcome } from '$lib/bindings/PushOutcome';
 import type { PushPreview } from '$lib/bindings/PushPreview';
 import type { Session } from '$lib/bindings/Session';
@@ -23,6 +27,8 @@ const api = vi.hoisted(() => ({
   refreshExchangeStates: vi.fn(),
 }));
 vi.mock('$lib/api/devices', () => api);
+const sync = vi.hoisted(() => ({ pushOrQueue: vi.fn() }));
+vi.mock('$lib/api/sync', () => sync);
 
 import { configDialogs } from './configDialogs.svelte';
 import ConfigDialogHost from './ConfigDialogHost.svelte';
@@ -102,6 +108,84 @@ beforeEach(() => {
   for (const f of Object.values(api)) f.mockReset();
   api.previewPush.mockResolvedValue(preview);
   api.routerHostKey.mockResolvedValue(null);
+  sync.pushOrQueue.mockReset();
+  sync.pushOrQueue.mockImplementation(async (...args: unknown[]) => ({
+    outcome: 'pushed',
+    push: await api.pushSessionConfig(...args),
+  }));
+});
+
+const queuedItem: OutboxItem = {
+  id: 41,
+  routerId: 3,
+  routerName: 'r1',
+  sessionId: 17,
+  peerIp: '192.0.2.10',
+  asn: 64500,
+  networkName: 'Alpha Networks',
+  operation: 'add',
+  overrides: {},
+  rendered: preview.proposed,
+  reviewedCurrent: null,
+  diff: [],
+  status: 'approved',
+  position: 1,
+  approvedBy: 'Alex Example',
+  approvedAt: '2025-01-01T00:00:00Z',
+  createdAt: '2025-01-01T00:00:00Z',
+  updatedAt: '2025-01-01T00:00:00Z',
+  appliedAt: null,
+  lastError: '',
+};
+const queuedMessage =
+  'r1 cannot be reached (127.0.0.1:2201: Connection refused). add of 192.0.2.10 is queued and will be applied when r1 is reachable.';
+
+describe('a router that cannot be reached', () => {
+  it('queues the change from the failed preview and says it will be applied when the router is reachable', async () => {
+    api.previewPush.mockRejectedValue(new ApiError('unreachable', 'r1 (127.0.0.1:2201): Connection refused'));
+    sync.pushOrQueue.mockResolvedValue({ outcome: 'queued', item: queuedItem, message: queuedMessage });
+    const { onchanged, user } = openAction('one-click-config');
+    const error = await screen.findByTestId('push-error');
+    expect(error.dataset.kind).toBe('unreachable');
+    expect(sync.pushOrQueue).not.toHaveBeenCalled();
+    await user.click(screen.getByTestId('push-queue'));
+    const result = await screen.findByTestId('push-result');
+    expect(result.dataset.outcome).toBe('queued');
+    expect(screen.getByTestId('push-message').textContent).toContain(
+      'Queued for r1: it will be applied when r1 is reachable.',
+    );
+    expect(screen.getByTestId('push-queued-detail').textContent).toBe(queuedMessage);
+    expect(result.textContent).toContain('Alex Example');
+    expect(sync.pushOrQueue.mock.calls[0].slice(0, 3)).toEqual([17, 'add', {}]);
+    expect(onchanged).toHaveBeenCalledTimes(1);
+  });
+
+  it('offers no queueing for other failures (a wrong password needs the user now)', async () => {
+    api.previewPush.mockRejectedValue(new ApiError('authFailed', 'the router refused the password for user lab'));
+    openAction('one-click-config');
+    await screen.findByTestId('push-error');
+    expect(screen.queryByTestId('push-queue')).toBeNull();
+  });
+
+  it.each([
+    ['one-click-config', 'add'],
+    ['config-manager', 'add'],
+    ['admin-down', 'shutdown'],
+    ['admin-up', 'enable'],
+    ['remove-from-router', 'remove'],
+  ])('%s: a router gone between preview and Send gets %s queued', async (id, operation) => {
+    sync.pushOrQueue.mockResolvedValue({
+      outcome: 'queued',
+      item: { ...queuedItem, operation },
+      message: queuedMessage,
+    });
+    const { user } = openAction(id);
+    await screen.findByTestId('push-proposed');
+    await user.click(screen.getByTestId('push-send'));
+    expect((await screen.findByTestId('push-result')).dataset.outcome).toBe('queued');
+    expect(sync.pushOrQueue.mock.calls[0].slice(0, 3)).toEqual([17, operation, {}]);
+    expect(api.pushSessionConfig).not.toHaveBeenCalled();
+  });
 });
 
 describe('1 click config', () => {

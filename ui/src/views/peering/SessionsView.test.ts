@@ -2,7 +2,7 @@
 // window with the typed filter, the next page when scrolled), draws
 // placeholders for rows not loaded yet, ignores an answer that arrives after a
 // newer one, sends the clicked column as sort/descending, counts "X of N" from
-// core's totals and reloads after a delete.
+// core's totals and reloads after a delete and when a background sync finished.
 import { fireEvent, render, screen, waitFor } from '@testing-library/svelte';
 import userEvent from '@testing-library/user-event';
 import { flushSync } from 'svelte';
@@ -20,6 +20,15 @@ const api = vi.hoisted(() => ({
 vi.mock('$lib/api/peering', () => api);
 vi.mock('$lib/api/messaging', () => ({ draftSessionEmail: vi.fn() }));
 vi.mock('$lib/api/dialogs', () => ({ pickFile: vi.fn() }));
+const syncFinished = vi.hoisted(() => ({ handlers: [] as ((report: unknown) => void)[] }));
+vi.mock('$lib/api/events', () => ({
+  onSyncFinished: async (handler: (report: unknown) => void) => {
+    syncFinished.handlers.push(handler);
+    return () => {
+      syncFinished.handlers = syncFinished.handlers.filter((h) => h !== handler);
+    };
+  },
+}));
 
 import type { PeeringData } from './data.svelte';
 import SessionsView from './SessionsView.svelte';
@@ -251,5 +260,17 @@ describe('SessionsView', () => {
     await waitFor(() => expect(screen.getByTestId('sessions-count').textContent).toBe('19,999 of 19,999 sessions'));
     expect(rowIds()[0]).toBe(2);
     expect(onchanged).toHaveBeenCalled();
+  });
+
+  it('reloads the rows when a background sync finished (a queued change applied, states read)', async () => {
+    open();
+    await waitFor(() => expect(rowIds()[0]).toBe(1));
+    await waitFor(() => expect(syncFinished.handlers.length).toBe(1));
+    expect(screen.getByTestId('session-row-1').textContent).not.toContain('Idle');
+    stored[0] = { ...stored[0], bgpState: 'idle' };
+    const before = api.listSessionsPage.mock.calls.length;
+    for (const h of syncFinished.handlers) h({ routerId: 1, routerName: 'edge1', items: [] });
+    await waitFor(() => expect(screen.getByTestId('session-row-1').textContent).toContain('Idle'));
+    expect(api.listSessionsPage.mock.calls.length).toBeGreaterThan(before);
   });
 });
