@@ -1066,6 +1066,21 @@ function mockSession(sessionId: unknown): Session {
   return sessions.find((s) => s.id === sessionId) ?? fail('notFound', `session ${String(sessionId)} does not exist`);
 }
 
+function mockReach(r: Router) {
+  const at = now();
+  return {
+    routerId: r.id,
+    routerName: r.name,
+    reachable: true,
+    failures: 0,
+    lastProbeAt: at,
+    lastSeenAt: at,
+    nextProbeAt: null,
+    lastError: '',
+    approvedItems: 0,
+  };
+}
+
 function mockRouterOf(s: Session): Router {
   return routers.find((r) => r.id === s.routerId) ?? fail('notFound', `router ${s.routerId} does not exist`);
 }
@@ -1164,6 +1179,9 @@ Object.assign(handlers, {
       .map((text) => ({ kind: had.has(text) ? ('same' as const) : ('added' as const), text }));
     return { routerName: r.name, platform: r.platform, current, proposed, diff };
   },
+  router_reachability: () => routers.map((r) => mockReach(r)),
+  probe_router: (a: Args) => mockReach(routers.find((r) => r.id === a!.routerId) ?? fail('notFound', 'no such router')),
+  list_router_outbox: () => [],
   // The mock's routers always answer: push_or_queue pushes (the real core queues when one cannot be reached).
   push_or_queue: async (a: Args) => ({ outcome: 'pushed', push: await handlers.push_session_config(a) }),
   push_session_config: async (a: Args) => {
