@@ -1,0 +1,160 @@
+// Peering → Outbox against a mocked sync api: items grouped by router with
+// their status and approver, the reviewed diff (or the text to send when the
+// router was never read), Approve / Discard / Move up / down sent to core with
+// the item's id and index, Sync now showing the report's drift (report only),
+// and a reload when the background sync finished.
+import { render, screen, waitFor, within } from '@testing-library/svelte';
+import userEvent from '@testing-library/user-event';
+import { beforeEach, describe, expect, it, vi } from 'vitest';
+import type { OutboxItem } from '$lib/bindings/OutboxItem';
+import type { SyncReport } from '$lib/bindings/SyncReport';
+
+const sync = vi.hoisted(() => ({
+  listRouterOutbox: vi.fn(),
+  approveOutboxItem: vi.fn(),
+  discardOutboxItem: vi.fn(),
+  reorderOutboxItem: vi.fn(),
+  syncRouter: vi.fn(),
+  routerReachability: vi.fn(),
+  probeRouter: vi.fn(),
+}));
+vi.mock('$lib/api/sync', () => sync);
+const events = vi.hoisted(() => ({ finished: [] as ((r: unknown) => void)[] }));
+vi.mock('$lib/api/events', () => ({
+  onSyncFinished: async (h: (r: unknown) => void) => {
+    events.finished.push(h);
+    return () => (events.finished = events.finished.filter((x) => x !== h));
+  },
+  onSyncFailed: async () => () => {},
+  onRouterReachability: async () => () => {},
+}));
+
+import { reachability } from '$lib/reachability.svelte';
+import OutboxView from './OutboxView.svelte';
+
+function item(id: number, extra: Partial<OutboxItem> = {}): OutboxItem {
+  return {
+    id,
+    routerId: 3,
+    routerName: 'r1',
+    sessionId: 10 + id,
+    peerIp: `192.0.2.${id}`,
+    asn: 64500 + id,
+    networkName: `Network ${id}`,
+    operation: 'add',
+    overrides: {},
+    rendered: `router bgp 64496\n neighbor 192.0.2.${id} remote-as ${64500 + id}\n`,
+    reviewedCurrent: null,
+    diff: [],
+    status: 'approved',
+    position: id,
+    approvedBy: 'Alex Example',
+    approvedAt: '2025-03-04T14:05:00Z',
+    createdAt: '',
+    updatedAt: '',
+    appliedAt: null,
+    lastError: '',
+    ...extra,
+  };
+}
+
+const report: SyncReport = {
+  routerId: 3,
+  routerName: 'r1',
+  neighbours: 4,
+  drift: {
+    onRouterOnly: [
+      { peerIp: '198.51.100.7', remoteAsn: 64510, description: '', peerGroup: null, adminDown: false, bgpState: 'established' },
+    ],
+    missingOnRouter: [{ sessionId: 12, peerIp: '192.0.2.2', asn: 64502, networkName: 'Network 2' }],
+    differing: [{ sessionId: 11, peerIp: '192.0.2.1', field: 'remoteAsn', peerdesk: '64501', router: '64511' }],
+  },
+  reconciled: [],
+  items: [],
+  message: 'r1: 0 applied; the router differs from Peerdesk (see drift)',
+  log: [],
+};
+
+beforeEach(() => {
+  reachability.reset();
+  for (const f of Object.values(sync)) f.mockReset();
+  sync.routerReachability.mockResolvedValue([]);
+  sync.listRouterOutbox.mockResolvedValue([
+    item(1),
+    item(2, {
+      status: 'review',
+      approvedBy: null,
+      approvedAt: null,
+      diff: [
+        { kind: 'same', text: 'router bgp 64496' },
+        { kind: 'added', text: ' neighbor 192.0.2.2 remote-as 64502' },
+      ],
+      lastError: "the router's configuration of this neighbour changed since it was reviewed: review the new diff",
+    }),
+    item(5, { routerId: 4, routerName: 'r2', operation: 'shutdown' }),
+  ]);
+});
+
+describe('Outbox', () => {
+  it('lists the open items per router with status, approver, diff or text to send', async () => {
+    render(OutboxView);
+    const r1 = await screen.findByTestId('outbox-router-3');
+    expect(within(r1).getAllByTestId(/^outbox-item-\d+$/).map((e) => e.dataset.testid)).toEqual([
+      'outbox-item-1',
+      'outbox-item-2',
+    ]);
+    expect(screen.getByTestId('outbox-router-4').textContent).toContain('Admin down');
+    expect(screen.getByTestId('outbox-status-1').textContent).toContain('Approved');
+    expect(screen.getByTestId('outbox-item-1').textContent).toContain('approved by Alex Example');
+    expect(screen.getByTestId('outbox-rendered-1').textContent).toContain('neighbor 192.0.2.1 remote-as 64501');
+    const diff = screen.getByTestId('outbox-diff-2');
+    expect([...diff.querySelectorAll('[data-kind]')].map((l) => l.getAttribute('data-kind'))).toEqual(['same', 'added']);
+    expect(screen.getByTestId('outbox-error-2').textContent).toContain('changed since it was reviewed');
+    expect(screen.queryByTestId('outbox-approve-1')).toBeNull();
+  });
+
+  it('sends approve, discard and moves with the item id and its new index, then reloads', async () => {
+    sync.approveOutboxItem.mockResolvedValue(item(2));
+    sync.discardOutboxItem.mockResolvedValue(item(1, { status: 'discarded' }));
+    sync.reorderOutboxItem.mockResolvedValue([]);
+    const user = userEvent.setup();
+    render(OutboxView);
+    await screen.findByTestId('outbox-item-2');
+    expect((screen.getByTestId('outbox-up-1') as HTMLButtonElement).disabled).toBe(true);
+    await user.click(screen.getByTestId('outbox-approve-2'));
+    expect(sync.approveOutboxItem).toHaveBeenCalledWith(2);
+    await waitFor(() => expect((screen.getByTestId('outbox-up-2') as HTMLButtonElement).disabled).toBe(false));
+    await user.click(screen.getByTestId('outbox-up-2'));
+    expect(sync.reorderOutboxItem).toHaveBeenCalledWith(2, 0);
+    await waitFor(() => expect((screen.getByTestId('outbox-down-1') as HTMLButtonElement).disabled).toBe(false));
+    await user.click(screen.getByTestId('outbox-down-1'));
+    expect(sync.reorderOutboxItem).toHaveBeenLastCalledWith(1, 1);
+    await waitFor(() => expect((screen.getByTestId('outbox-discard-1') as HTMLButtonElement).disabled).toBe(false));
+    await user.click(screen.getByTestId('outbox-discard-1'));
+    expect(sync.discardOutboxItem).toHaveBeenCalledWith(1);
+    await waitFor(() => expect(sync.listRouterOutbox.mock.calls.length).toBeGreaterThanOrEqual(5));
+  });
+
+  it("Sync now shows the report's drift: on the router only, missing on the router, differing", async () => {
+    sync.syncRouter.mockResolvedValue(report);
+    const user = userEvent.setup();
+    render(OutboxView);
+    await user.click(await screen.findByTestId('outbox-sync-3'));
+    expect(sync.syncRouter).toHaveBeenCalledWith(3);
+    const shown = await screen.findByTestId('outbox-report-3');
+    expect(shown.textContent).toContain('report only');
+    expect(screen.getByTestId('drift-router-only-3').textContent).toContain('198.51.100.7 AS64510');
+    expect(screen.getByTestId('drift-missing-3').textContent).toContain('192.0.2.2 AS64502');
+    expect(screen.getByTestId('drift-differing-3').textContent).toMatch(/192\.0\.2\.1\s*remoteAsn: Peerdesk\s*64501, router\s*64511/);
+  });
+
+  it("reloads when the background sync finished and shows that router's drift", async () => {
+    render(OutboxView);
+    await screen.findByTestId('outbox-item-1');
+    await waitFor(() => expect(events.finished.length).toBe(1));
+    sync.listRouterOutbox.mockResolvedValue([]);
+    for (const h of events.finished) h({ ...report, routerId: 4, routerName: 'r2', drift: { onRouterOnly: [], missingOnRouter: [], differing: [] } });
+    await waitFor(() => expect(screen.queryByTestId('outbox-item-1')).toBeNull());
+    expect(screen.getByTestId('outbox-report-4').textContent).toContain('none');
+  });
+});
