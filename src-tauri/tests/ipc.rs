@@ -192,3 +192,19 @@ fn delete_from_the_router_takes_a_session_id_and_deletes_nothing_it_cannot_find(
         json!({ "kind": "notFound", "message": "session 42 does not exist", "field": null })
     );
 }
+
+#[test]
+fn push_or_queue_takes_the_push_dialogs_arguments_and_finds_no_missing_session() {
+    let (_app, w) = app();
+    let err = invoke(
+        &w,
+        "push_or_queue",
+        json!({ "sessionId": 42, "operation": "add", "overrides": {}, "waitSeconds": 1 }),
+    )
+    .unwrap_err();
+    assert_eq!(
+        err,
+        json!({ "kind": "notFound", "message": "session 42 does not exist", "field": null }),
+        "the arguments were read (a misnamed one fails before core is asked)"
+    );
+}
