@@ -14,6 +14,7 @@ const sync = vi.hoisted(() => ({
   approveOutboxItem: vi.fn(),
   discardOutboxItem: vi.fn(),
   reorderOutboxItem: vi.fn(),
+  reviewOutbox: vi.fn(),
   syncRouter: vi.fn(),
   routerReachability: vi.fn(),
   probeRouter: vi.fn(),
@@ -133,6 +134,18 @@ describe('Outbox', () => {
     await user.click(screen.getByTestId('outbox-discard-1'));
     expect(sync.discardOutboxItem).toHaveBeenCalledWith(1);
     await waitFor(() => expect(sync.listRouterOutbox.mock.calls.length).toBeGreaterThanOrEqual(5));
+  });
+
+  it("Review has core read the router's lines for its items in review, offered only where some are", async () => {
+    sync.reviewOutbox.mockResolvedValue([]);
+    const user = userEvent.setup();
+    render(OutboxView);
+    await screen.findByTestId('outbox-item-5');
+    expect(screen.queryByTestId('outbox-review-4')).toBeNull();
+    const calls = sync.listRouterOutbox.mock.calls.length;
+    await user.click(screen.getByTestId('outbox-review-3'));
+    expect(sync.reviewOutbox).toHaveBeenCalledWith(3);
+    await waitFor(() => expect(sync.listRouterOutbox.mock.calls.length).toBe(calls + 1));
   });
 
   it("Sync now shows the report's drift: on the router only, missing on the router, differing", async () => {
