@@ -2,10 +2,13 @@
 // their status and approver, the reviewed diff (or the text to send when the
 // router was never read), Approve / Discard / Move up / down sent to core with
 // the item's id and index, Sync now showing the report's drift (report only),
-// and a reload when the background sync finished.
+// and a reload when the background sync finished; Edit prefilled from the
+// item's overrides, Save sending exactly the fields' overrides, core's field
+// errors inline with the typed values kept, Cancel / Escape sending nothing.
 import { render, screen, waitFor, within } from '@testing-library/svelte';
 import userEvent from '@testing-library/user-event';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
+import { ApiError } from '$lib/api/invoke';
 import type { OutboxItem } from '$lib/bindings/OutboxItem';
 import type { SyncReport } from '$lib/bindings/SyncReport';
 
@@ -16,6 +19,7 @@ const sync = vi.hoisted(() => ({
   reorderOutboxItem: vi.fn(),
   reviewOutbox: vi.fn(),
   syncRouter: vi.fn(),
+  editOutboxItem: vi.fn(),
   routerReachability: vi.fn(),
   probeRouter: vi.fn(),
 }));
@@ -169,5 +173,117 @@ describe('Outbox', () => {
     for (const h of events.finished) h({ ...report, routerId: 4, routerName: 'r2', drift: { onRouterOnly: [], missingOnRouter: [], differing: [] } });
     await waitFor(() => expect(screen.queryByTestId('outbox-item-1')).toBeNull());
     expect(screen.getByTestId('outbox-report-4').textContent).toContain('none');
+  });
+});
+
+describe('Outbox: Edit', () => {
+  const overrides = { description: 'IX-A peer', maxPrefix: 150, extraLines: ' neighbor 192.0.2.1 timers 10 30' };
+  const edited = (extra: Partial<OutboxItem> = {}) =>
+    item(1, {
+      status: 'review',
+      approvedBy: null,
+      approvedAt: null,
+      overrides: { maxPrefix: 200, importPolicy: 'IMPORT-AS64501', extraLines: ' neighbor 192.0.2.1 timers 10 30' },
+      rendered: 'router bgp 64496\n neighbor 192.0.2.1 maximum-prefix 200\n',
+      ...extra,
+    });
+
+  beforeEach(() => {
+    sync.listRouterOutbox.mockResolvedValue([item(1, { overrides }), item(6, { status: 'applying' })]);
+  });
+
+  const field = (name: string) => screen.getByTestId(`outbox-edit-${name}`) as HTMLInputElement;
+
+  it("is offered for items core can re-render, not while one is applying, and opens prefilled from the item's overrides", async () => {
+    const user = userEvent.setup();
+    render(OutboxView);
+    await screen.findByTestId('outbox-item-6');
+    expect(screen.queryByTestId('outbox-edit-6')).toBeNull();
+    await user.click(screen.getByTestId('outbox-edit-1'));
+    const dialog = screen.getByTestId('outbox-edit-dialog');
+    expect(dialog.textContent).toContain('192.0.2.1 on r1');
+    expect(field('description').value).toBe('IX-A peer');
+    expect(field('max-prefix').value).toBe('150');
+    expect(field('import-policy').value).toBe('');
+    expect(field('export-policy').value).toBe('');
+    expect(field('extra-lines').value).toBe(' neighbor 192.0.2.1 timers 10 30');
+    expect(screen.getByTestId('outbox-edit-rendered').textContent).toContain('neighbor 192.0.2.1 remote-as 64501');
+  });
+
+  it('Save sends exactly the overrides in the fields, shows the re-rendered text, and the list shows the item back in review', async () => {
+    sync.editOutboxItem.mockResolvedValue(edited());
+    const user = userEvent.setup();
+    render(OutboxView);
+    await user.click(await screen.findByTestId('outbox-edit-1'));
+    await user.clear(field('description'));
+    await user.clear(field('max-prefix'));
+    await user.type(field('max-prefix'), '200');
+    await user.type(field('import-policy'), '  IMPORT-AS64501 ');
+    sync.listRouterOutbox.mockResolvedValue([edited()]);
+    await user.click(screen.getByTestId('outbox-edit-save'));
+    expect(sync.editOutboxItem.mock.calls).toStrictEqual([
+      [1, { maxPrefix: 200, importPolicy: 'IMPORT-AS64501', extraLines: ' neighbor 192.0.2.1 timers 10 30' }],
+    ]);
+    expect((await screen.findByTestId('outbox-edit-done')).textContent).toContain('back in review');
+    expect(screen.getByTestId('outbox-edit-rendered').textContent).toContain('maximum-prefix 200');
+    await waitFor(() => expect(screen.getByTestId('outbox-item-1').dataset.status).toBe('review'));
+    expect(screen.getByTestId('outbox-status-1').textContent).toContain('In review');
+    expect(screen.getByTestId('outbox-item-1').textContent).not.toContain('approved by');
+    expect(screen.getByTestId('outbox-approve-1')).toBeTruthy();
+    await user.click(screen.getByTestId('outbox-edit-close'));
+    expect(screen.queryByTestId('outbox-edit-dialog')).toBeNull();
+  });
+
+  it("shows core's field error on its field and keeps every typed value for another try", async () => {
+    sync.editOutboxItem.mockRejectedValueOnce(
+      new ApiError('invalid', 'extra lines may not contain "end" or "exit"', 'extraLines'),
+    );
+    const user = userEvent.setup();
+    render(OutboxView);
+    await user.click(await screen.findByTestId('outbox-edit-1'));
+    await user.type(field('export-policy'), 'EXPORT-OWN');
+    await user.clear(field('extra-lines'));
+    await user.type(field('extra-lines'), 'end');
+    const calls = sync.listRouterOutbox.mock.calls.length;
+    await user.click(screen.getByTestId('outbox-edit-save'));
+    expect((await screen.findByTestId('error-extraLines')).textContent).toContain('may not contain "end"');
+    expect(screen.queryByTestId('outbox-edit-form-error')).toBeNull();
+    expect(screen.getByTestId('outbox-edit-dialog')).toBeTruthy();
+    expect(field('description').value).toBe('IX-A peer');
+    expect(field('max-prefix').value).toBe('150');
+    expect(field('export-policy').value).toBe('EXPORT-OWN');
+    expect(field('extra-lines').value).toBe('end');
+    expect(sync.listRouterOutbox.mock.calls.length).toBe(calls);
+
+    sync.editOutboxItem.mockResolvedValueOnce(edited());
+    await user.clear(field('extra-lines'));
+    await user.click(screen.getByTestId('outbox-edit-save'));
+    expect(sync.editOutboxItem).toHaveBeenLastCalledWith(1, { description: 'IX-A peer', maxPrefix: 150, exportPolicy: 'EXPORT-OWN' });
+    expect(sync.editOutboxItem.mock.lastCall?.[1]).toStrictEqual({ description: 'IX-A peer', maxPrefix: 150, exportPolicy: 'EXPORT-OWN' });
+    await screen.findByTestId('outbox-edit-done');
+    expect(screen.queryByTestId('error-extraLines')).toBeNull();
+  });
+
+  it('an error that names no field on the form shows at its top', async () => {
+    sync.editOutboxItem.mockRejectedValueOnce(new ApiError('conflict', 'the item became applying meanwhile', 'status'));
+    const user = userEvent.setup();
+    render(OutboxView);
+    await user.click(await screen.findByTestId('outbox-edit-1'));
+    await user.click(screen.getByTestId('outbox-edit-save'));
+    expect((await screen.findByTestId('outbox-edit-form-error')).textContent).toContain('became applying meanwhile');
+  });
+
+  it('Cancel and Escape close without sending anything', async () => {
+    const user = userEvent.setup();
+    render(OutboxView);
+    await user.click(await screen.findByTestId('outbox-edit-1'));
+    await user.type(field('description'), ' changed');
+    await user.click(screen.getByTestId('outbox-edit-cancel'));
+    expect(screen.queryByTestId('outbox-edit-dialog')).toBeNull();
+    await user.click(screen.getByTestId('outbox-edit-1'));
+    expect(field('description').value).toBe('IX-A peer');
+    await user.keyboard('{Escape}');
+    expect(screen.queryByTestId('outbox-edit-dialog')).toBeNull();
+    expect(sync.editOutboxItem).not.toHaveBeenCalled();
   });
 });
