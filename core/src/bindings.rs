@@ -35,7 +35,7 @@ pub fn export_bindings(dir: &Path) -> Result<(), ExportError> {
         StoredMessage, SendOutcome, HistoryEntry, PeerRow, PeerFilter, PeerStatus, PeerAction,
         TemplateInfo, Template, TemplateRevision, config::ConfigOperation, config::ConfigOverrides,
         config::RenderedConfig, import::DiscoveredNeighbor, import::ImportCandidate, import::ImportPreview,
-        import::ImportResult, push::BatchOutcome, push::PushOutcome, push::PushPreview, push::RefreshSummary, ssh::HostKey,
+        import::ImportResult, push::BatchOutcome, push::PushOutcome, delete::DeleteOutcome, push::PushPreview, push::RefreshSummary, ssh::HostKey,
         Job, JobKind, JobStatus, JobSettings, SessionResult, ConfiguredSession, RouterReport,
         ConfigureReport, ConfigureProgress,
         crate::sync::OutboxItem, crate::sync::OutboxOverrides, crate::sync::OutboxStatus,

@@ -8,11 +8,14 @@ mod common;
 use chrono::Duration as Minutes;
 use common::*;
 use peerdesk_core::clock::{stamp, Clock, ManualClock};
+use peerdesk_core::devices::Platform;
 use peerdesk_core::error::ErrorKind;
 use peerdesk_core::events::{CollectedEvents, NoEvents};
 use peerdesk_core::jobs::*;
-use peerdesk_core::peering::Exchange;
+use peerdesk_core::peering::{ConfigState, Exchange};
 use peerdesk_core::secrets::MemorySecretStore;
+use peerdesk_core::sync::OutboxStatus;
+use peerdesk_core::templating::config::ConfigOperation;
 use peerdesk_core::values::AddressFamily;
 use peerdesk_core::Peerdesk;
 use std::sync::{Arc, Mutex};
@@ -51,7 +54,19 @@ fn at(clock: &ManualClock, minutes: i64) -> String {
 /// A router on an exchange whose SSH address is a closed port on loopback
 /// (connections are refused at once), with its two peer groups.
 fn unreachable_router(core: &Peerdesk, ix: &Exchange, name: &str, v4: &str, v6: &str) -> World {
+    unreachable_router_on(core, ix, name, Platform::Frr, v4, v6)
+}
+
+fn unreachable_router_on(
+    core: &Peerdesk,
+    ix: &Exchange,
+    name: &str,
+    platform: Platform,
+    v4: &str,
+    v6: &str,
+) -> World {
     let mut r = new_router(name, vec![attach(ix, v4, v6)]);
+    r.platform = platform;
     r.mgmt_address = "127.0.0.1".into();
     r.ssh_port = 1;
     r.password = Some("lab-password".into());
@@ -490,22 +505,40 @@ async fn the_scheduler_task_runs_a_job_at_its_time_and_not_before() {
 }
 
 #[test]
-fn configure_now_reports_each_unreachable_router_and_goes_on_to_the_next() {
+fn configure_now_queues_the_sessions_of_each_unreachable_router_and_goes_on_to_the_next() {
     let f = core();
     let ix = exchange(&f.core, "Example IX", "192.0.2.0/24", "2001:db8:1::/64");
     let mut sessions = Vec::new();
-    for (name, v4, v6, peer) in [
-        ("edge1", "192.0.2.1", "2001:db8:1::1", "192.0.2.10"),
-        ("edge2", "192.0.2.2", "2001:db8:1::2", "192.0.2.11"),
+    let mut routers = Vec::new();
+    // edge1 is FRR (one batch per router), edge2 Junos (session by session).
+    for (name, platform, v4, v6, peers) in [
+        (
+            "edge1",
+            Platform::Frr,
+            "192.0.2.1",
+            "2001:db8:1::1",
+            vec!["192.0.2.10", "192.0.2.12"],
+        ),
+        (
+            "edge2",
+            Platform::Junos,
+            "192.0.2.2",
+            "2001:db8:1::2",
+            vec!["192.0.2.11"],
+        ),
     ] {
-        let w = unreachable_router(&f.core, &ix, name, v4, v6);
-        sessions.extend(
-            f.core
-                .add_session(&new_session(&w, "64500", Some(peer), None))
-                .unwrap()
-                .into_iter()
-                .map(|s| s.id),
-        );
+        let w = unreachable_router_on(&f.core, &ix, name, platform, v4, v6);
+        routers.push(w.router.id);
+        for (i, peer) in peers.into_iter().enumerate() {
+            let asn = format!("{}", 64500 + i);
+            sessions.extend(
+                f.core
+                    .add_session(&new_session(&w, &asn, Some(peer), None))
+                    .unwrap()
+                    .into_iter()
+                    .map(|s| s.id),
+            );
+        }
     }
     let events = CollectedEvents::default();
     let report = f
@@ -514,21 +547,106 @@ fn configure_now_reports_each_unreachable_router_and_goes_on_to_the_next() {
         .unwrap();
     assert_eq!(report.routers.len(), 2, "both routers were tried");
     for r in &report.routers {
-        assert_eq!(r.error_kind, Some(ErrorKind::Unreachable), "{r:?}");
-        assert_eq!(r.sessions.len(), 1);
-        assert_eq!(r.sessions[0].result, SessionResult::Failed);
+        assert_eq!(r.error_kind, None, "queued is not a router failure: {r:?}");
+        for s in &r.sessions {
+            assert_eq!(s.result, SessionResult::Queued, "{s:?}");
+            assert!(
+                s.message.contains(&r.router_name) && s.message.contains("reachable"),
+                "{}",
+                s.message
+            );
+        }
     }
-    assert_eq!((report.configured, report.failed), (0, 2));
+    assert_eq!(
+        (
+            report.configured,
+            report.waiting_for_peer,
+            report.failed,
+            report.queued
+        ),
+        (0, 0, 0, 3)
+    );
+    assert!(report.message.contains("3 queued"), "{}", report.message);
+
+    let items = f.core.list_router_outbox(None).unwrap();
+    let mut queued_for: Vec<i64> = items.iter().map(|i| i.session_id).collect();
+    queued_for.sort();
+    let mut expected = sessions.clone();
+    expected.sort();
+    assert_eq!(queued_for, expected, "one item per session");
+    for item in &items {
+        assert_eq!(item.status, OutboxStatus::Approved, "{item:?}");
+        assert_eq!(item.operation, ConfigOperation::Add);
+        assert!(item.approved_at.is_some());
+    }
+    for id in &sessions {
+        assert_eq!(
+            f.core.get_session(*id).unwrap().config_state,
+            ConfigState::NotConfigured,
+            "nothing was pushed"
+        );
+    }
+    for reach in f.core.router_reachability().unwrap() {
+        assert!(routers.contains(&reach.router_id));
+        assert_eq!(reach.reachable, Some(false), "the failed connect is noted");
+        assert_eq!(
+            reach.next_probe_at.as_deref(),
+            Some(stamp(f.clock.now()).as_str()),
+            "probed at the background task's next round"
+        );
+    }
     let progress: Vec<_> = events
         .take()
         .into_iter()
         .filter(|(n, _)| n == EVENT_CONFIGURE_PROGRESS)
         .collect();
     assert_eq!(progress.len(), 4, "a start and an end per router");
-    assert_eq!(progress[3].1["sessionsDone"], 2);
-    assert_eq!(progress[3].1["routersTotal"], 2);
+    assert_eq!(progress[3].1["sessionsDone"], 3);
     assert!(
         configure_jobs(&f.core).is_empty(),
         "Configure Now schedules nothing"
     );
+
+    // Asked again while the items wait: nothing is queued twice.
+    let again = f
+        .core
+        .configure_sessions_now(&sessions, Duration::ZERO, &NoEvents)
+        .unwrap();
+    assert_eq!((again.queued, again.failed), (0, 3));
+    assert!(
+        again.routers[0].sessions[0]
+            .message
+            .contains("already in the outbox"),
+        "{}",
+        again.routers[0].sessions[0].message
+    );
+    assert_eq!(f.core.list_router_outbox(None).unwrap().len(), 3);
+}
+
+#[test]
+fn a_scheduled_configuration_of_an_unreachable_router_queues_and_says_so() {
+    let f = core();
+    let ids = two_sessions(&f);
+    let job = f
+        .core
+        .schedule_configure_sessions(&ids, &at(&f.clock, 0))
+        .unwrap();
+    let runner = DefaultRunner {
+        wait_for_peer: Duration::ZERO,
+    };
+    assert_eq!(f.core.run_due_jobs(&runner, &NoEvents).unwrap(), 1);
+    let done = f.core.get_job(job.id).unwrap();
+    assert_eq!(
+        done.status,
+        JobStatus::Done,
+        "queued is not a failure: {done:?}"
+    );
+    assert!(
+        done.result.contains("2 queued") && done.result.contains("reachable"),
+        "{}",
+        done.result
+    );
+    let items = f.core.list_router_outbox(None).unwrap();
+    assert_eq!(items.len(), 2);
+    assert!(items.iter().all(|i| i.status == OutboxStatus::Approved));
 }

@@ -26,10 +26,11 @@
 mod store;
 
 use crate::audit::{self, AuditAction};
-use crate::devices::Platform;
+use crate::devices::{Platform, Router};
 use crate::error::{Error, ErrorKind, Result};
 use crate::events::EventSink;
 use crate::peering::{BgpState, ConfigState, Session};
+use crate::sync::OutboxOverrides;
 use crate::templating::config::{ConfigOperation, ConfigOverrides};
 use crate::Peerdesk;
 use chrono::{DateTime, Duration as Minutes, Utc};
@@ -130,6 +131,9 @@ pub enum SessionResult {
     WaitingForPeer,
     /// Not configured: refused (rolled back) or never sent.
     Failed,
+    /// The router could not be reached: the Add waits, approved, in its
+    /// outbox and the background sync applies it when the router answers.
+    Queued,
 }
 
 #[derive(Debug, Clone, Serialize, TS)]
@@ -166,6 +170,8 @@ pub struct ConfigureReport {
     pub configured: u32,
     pub waiting_for_peer: u32,
     pub failed: u32,
+    /// Queued for routers that could not be reached.
+    pub queued: u32,
     pub message: String,
 }
 
@@ -304,6 +310,7 @@ fn report_log(report: &ConfigureReport) -> Vec<String> {
                     SessionResult::Configured => "configured",
                     SessionResult::WaitingForPeer => "configured, waiting for peer",
                     SessionResult::Failed => "failed",
+                    SessionResult::Queued => "queued",
                 },
                 s.message
             ));
@@ -863,8 +870,10 @@ impl Peerdesk {
 
     /// Configure Now: pushes the sessions' configuration, one connection per
     /// FRR router (one batch), session by session elsewhere. A router that
-    /// fails (unreachable, wrong credentials, unknown host key) fails its own
-    /// sessions and the others go on. Progress on `configure-progress`.
+    /// cannot be reached gets its sessions' changes queued, approved, in its
+    /// outbox (result `queued`; a scheduled job does the same); one that fails
+    /// otherwise (wrong credentials, unknown host key) fails its own sessions.
+    /// Either way the other routers go on. Progress on `configure-progress`.
     pub fn configure_sessions_now(
         &self,
         session_ids: &[i64],
@@ -932,14 +941,20 @@ impl Peerdesk {
                 .filter(|s| s.result == r)
                 .count() as u32
         };
-        let (configured, waiting_for_peer, failed) = (
+        let (configured, waiting_for_peer, failed, queued) = (
             count(SessionResult::Configured),
             count(SessionResult::WaitingForPeer),
             count(SessionResult::Failed),
+            count(SessionResult::Queued),
         );
         let mut message = format!("{configured} configured and Established");
         if waiting_for_peer > 0 {
             message.push_str(&format!(", {waiting_for_peer} waiting for the peer"));
+        }
+        if queued > 0 {
+            message.push_str(&format!(
+                ", {queued} queued for routers that could not be reached (applied when they are reachable)"
+            ));
         }
         if failed > 0 {
             message.push_str(&format!(", {failed} failed"));
@@ -949,6 +964,7 @@ impl Peerdesk {
             configured,
             waiting_for_peer,
             failed,
+            queued,
             message,
         })
     }
@@ -968,16 +984,17 @@ impl Peerdesk {
             sessions: Vec::new(),
             log: Vec::new(),
         };
-        let platform = match self.router(router_id) {
-            Ok(r) => r.platform,
+        let router = match self.router(router_id) {
+            Ok(r) => r,
             Err(e) => {
                 fail_router(&mut report, sessions, &e);
                 return report;
             }
         };
-        if platform == Platform::Frr {
+        if router.platform == Platform::Frr {
             let ids: Vec<i64> = sessions.iter().map(|s| s.id).collect();
-            match self.push_batch(router_id, &ids, ConfigOperation::Add, wait) {
+            let pushed = self.push_batch(router_id, &ids, ConfigOperation::Add, wait);
+            match self.reach(&router, pushed) {
                 Ok(batch) => {
                     report.log = batch.log;
                     for s in sessions {
@@ -987,22 +1004,30 @@ impl Peerdesk {
                             .push(outcome_of(&now, "configured and verified"));
                     }
                 }
+                Err(e @ Error::Unreachable(_)) => {
+                    self.queue_on_router(&mut report, &router, sessions, &e)
+                }
                 Err(e) => fail_router(&mut report, sessions, &e),
             }
             return report;
         }
         for (i, s) in sessions.iter().enumerate() {
-            match self.push_session_config(
+            let pushed = self.push_session_config(
                 s.id,
                 ConfigOperation::Add,
                 &ConfigOverrides::default(),
                 wait,
-            ) {
+            );
+            match self.reach(&router, pushed) {
                 Ok(o) => {
                     report
                         .log
                         .extend(o.log.iter().map(|l| format!("{}: {l}", s.peer_ip)));
                     report.sessions.push(outcome_of(&o.session, &o.message));
+                }
+                Err(e @ Error::Unreachable(_)) => {
+                    self.queue_on_router(&mut report, &router, &sessions[i..], &e);
+                    break;
                 }
                 Err(e) if stops_router(&e) => {
                     fail_router(&mut report, &sessions[i..], &e);
@@ -1012,6 +1037,39 @@ impl Peerdesk {
             }
         }
         report
+    }
+
+    /// The router could not be reached: each session's Add is queued approved
+    /// (as the push dialog does), for the background sync. A session whose
+    /// change cannot be queued (already in the outbox, say) is a failure
+    /// with that reason.
+    fn queue_on_router(
+        &self,
+        report: &mut RouterReport,
+        router: &Router,
+        sessions: &[Session],
+        e: &Error,
+    ) {
+        report.log.push(format!(
+            "cannot be reached ({e}): the changes are queued in its outbox"
+        ));
+        for s in sessions {
+            let queued = self.queue_for_unreachable(
+                router,
+                s,
+                ConfigOperation::Add,
+                &OutboxOverrides::default(),
+                e,
+            );
+            report.sessions.push(match queued {
+                Ok((_, message)) => ConfiguredSession {
+                    result: SessionResult::Queued,
+                    message,
+                    ..failed(s, String::new())
+                },
+                Err(q) => failed(s, format!("{e}; not queued: {q}")),
+            });
+        }
     }
 }
 

@@ -273,19 +273,36 @@ impl Peerdesk {
         match self.reach(&router, pushed) {
             Ok(push) => Ok(PushOrQueued::Pushed { push }),
             Err(e @ Error::Unreachable(_)) => {
-                let item = self.enqueue(session_id, op, overrides, true)?;
-                store::probe_soon(&*self.db()?, router.id, &self.now())?;
-                let message = format!(
-                    "{} cannot be reached ({e}). {} of {} is queued and will be applied when {} is reachable.",
-                    router.name,
-                    op.as_str(),
-                    s.peer_ip,
-                    router.name
-                );
+                let (item, message) = self.queue_for_unreachable(&router, &s, op, overrides, &e)?;
                 Ok(PushOrQueued::Queued { item, message })
             }
             Err(e) => Err(e),
         }
+    }
+
+    /// The change of a session whose router could not be reached (`e`, already
+    /// noted through [`Self::reach`]): queued approved, as the user asked for
+    /// it now, and the router due for a probe at the background task's next
+    /// round. Returns the item and a sentence naming the router. Shared by
+    /// the push dialog, Configure Sessions and Delete.
+    pub(crate) fn queue_for_unreachable(
+        &self,
+        router: &Router,
+        s: &Session,
+        op: ConfigOperation,
+        overrides: &OutboxOverrides,
+        e: &Error,
+    ) -> Result<(OutboxItem, String)> {
+        let item = self.enqueue(s.id, op, overrides, true)?;
+        store::probe_soon(&*self.db()?, router.id, &self.now())?;
+        let message = format!(
+            "{} cannot be reached ({e}). {} of {} is queued and will be applied when {} is reachable.",
+            router.name,
+            op.as_str(),
+            s.peer_ip,
+            router.name
+        );
+        Ok((item, message))
     }
 
     fn enqueue(
@@ -628,7 +645,7 @@ impl Peerdesk {
 
     /// Passes a router call's result through, noting reachability on the way:
     /// an answer means reachable, `unreachable` means down.
-    fn reach<T>(&self, router: &Router, result: Result<T>) -> Result<T> {
+    pub(crate) fn reach<T>(&self, router: &Router, result: Result<T>) -> Result<T> {
         match &result {
             Ok(_) => self.record_probe(router.id, None)?,
             Err(e @ Error::Unreachable(_)) => self.record_probe(router.id, Some(&e.to_string()))?,

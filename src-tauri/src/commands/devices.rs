@@ -1,6 +1,7 @@
 //! Commands of `core::devices`.
 
 use super::{CmdResult, Core};
+use peerdesk_core::devices::delete::DeleteOutcome;
 use peerdesk_core::devices::import::{ImportPreview, ImportResult};
 use peerdesk_core::devices::push::{BatchOutcome, PushOutcome, PushPreview, RefreshSummary};
 use peerdesk_core::devices::ssh::HostKey;
@@ -117,13 +118,14 @@ pub fn push_batch(
     Ok(core.push_batch(router_id, &session_ids, operation, wait)?)
 }
 
-/// Delete with "Also remove from the router": removed there first, then here.
+/// Delete with "Also remove from the router": removed there first, then here;
+/// queued (session kept) when the router cannot be reached.
 #[tauri::command(async)]
 pub fn delete_session_from_router(
     core: Core<'_>,
     session_id: i64,
     wait_seconds: Option<u64>,
-) -> CmdResult<PushOutcome> {
+) -> CmdResult<DeleteOutcome> {
     let wait = Duration::from_secs(wait_seconds.unwrap_or(10).min(600));
     Ok(core.delete_session_from_router(session_id, wait)?)
 }

@@ -4,4 +4,8 @@ import type { RouterReport } from "./RouterReport";
 /**
  * What Configure Now (or a configuration job) did, per router and per session.
  */
-export type ConfigureReport = { routers: Array<RouterReport>, configured: number, waitingForPeer: number, failed: number, message: string, };
+export type ConfigureReport = { routers: Array<RouterReport>, configured: number, waitingForPeer: number, failed: number, 
+/**
+ * Queued for routers that could not be reached.
+ */
+queued: number, message: string, };

@@ -3,4 +3,4 @@
 /**
  * What happened to one session in a configuration run.
  */
-export type SessionResult = "configured" | "waitingForPeer" | "failed";
+export type SessionResult = "configured" | "waitingForPeer" | "failed" | "queued";
