@@ -3,6 +3,7 @@
 // Session States. Argument names are the IPC contract's (docs/ipc-and-testids.md).
 import type { ConfigOperation } from '$lib/bindings/ConfigOperation';
 import type { ConfigOverrides } from '$lib/bindings/ConfigOverrides';
+import type { DeleteOutcome } from '$lib/bindings/DeleteOutcome';
 import type { HostKey } from '$lib/bindings/HostKey';
 import type { ImportPreview } from '$lib/bindings/ImportPreview';
 import type { ImportResult } from '$lib/bindings/ImportResult';
@@ -68,9 +69,12 @@ export const scanRouterSessions = (routerId: number) => call<ImportPreview>('sca
 export const importSessions = (routerId: number, peerIps: string[]) =>
   call<ImportResult>('import_sessions', { routerId, peerIps });
 
-/** Delete with "Also remove from the router": removed there (verified) first, then from Peerdesk. */
+/**
+ * Delete with "Also remove from the router": removed there (verified) first, then from Peerdesk;
+ * when the router cannot be reached the removal is queued and the session kept.
+ */
 export const deleteSessionFromRouter = (sessionId: number, waitSeconds?: number) =>
-  call<PushOutcome>(
+  call<DeleteOutcome>(
     'delete_session_from_router',
     waitSeconds === undefined ? { sessionId } : { sessionId, waitSeconds },
   );

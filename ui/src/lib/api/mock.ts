@@ -1344,6 +1344,6 @@ Object.assign(handlers, {
     const outcome = (await handlers.push_session_config({ sessionId: a!.sessionId, operation: 'remove', overrides: {} })) as { session: Session };
     sessions = sessions.filter((s) => s.id !== a!.sessionId);
     record('session', outcome.session.id, 'delete', `Session ${outcome.session.peerIp} removed from the router and deleted`);
-    return outcome;
+    return { outcome: 'deleted', push: outcome };
   },
 });

@@ -62,7 +62,7 @@ export function jobHandlers(
       };
     });
     return {
-      routers, configured: 0, waitingForPeer: chosen.length, failed: 0,
+      routers, configured: 0, waitingForPeer: chosen.length, failed: 0, queued: 0,
       message: `0 configured and Established, ${chosen.length} waiting for the peer`,
     };
   }

@@ -4,7 +4,8 @@
 // stay out); a changed peer group and the Schedule time (one hour ahead by
 // default) go to core as chosen; Configure Now shows core's review per router
 // (a router's error included), then the progress core reports and the
-// per-session results; core's refusal shows inline and nothing is scheduled.
+// per-session results (sessions queued for a router that cannot be reached say
+// so, naming the router); core's refusal shows inline and nothing is scheduled.
 import { render, screen, waitFor, within } from '@testing-library/svelte';
 import userEvent from '@testing-library/user-event';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
@@ -333,6 +334,7 @@ describe('ConfigureSessionsDialog', () => {
       configured: 1,
       waitingForPeer: 1,
       failed: 1,
+      queued: 0,
       message: '1 configured, 1 waiting for peer, 1 failed',
     });
     const results = await screen.findByTestId('configure-results');
@@ -341,6 +343,64 @@ describe('ConfigureSessionsDialog', () => {
     expect(within(results).getByTestId('configure-result-9').getAttribute('data-result')).toBe('failed');
     expect(within(results).getByTestId('configure-router-error-12').getAttribute('data-kind')).toBe('unreachable');
     await waitFor(() => expect(events.progress).toBeNull());
+  });
+
+  it('Configure Now for a router that cannot be reached shows each session queued for that router', async () => {
+    peering.prepareConfigureSessions.mockResolvedValue([9]);
+    peering.previewConfigureSessions.mockResolvedValue([
+      {
+        routerId: 12,
+        routerName: 'edge3',
+        platform: 'frr',
+        sessionIds: [9],
+        current: '',
+        proposed: 'router bgp 64496\n neighbor 198.51.100.100 remote-as 64500\n',
+        diff: [],
+        error: { kind: 'unreachable', message: 'edge3 (192.0.2.250:22) did not answer', field: null },
+      },
+    ]);
+    jobs.configureSessionsNow.mockResolvedValue({
+      routers: [
+        {
+          routerId: 12,
+          routerName: 'edge3',
+          errorKind: null,
+          error: null,
+          sessions: [
+            {
+              sessionId: 9,
+              peerIp: '198.51.100.100',
+              asn: 64500,
+              networkName: 'Alpha Networks',
+              result: 'queued',
+              bgpState: null,
+              message: 'edge3 cannot be reached (connection refused). add of 198.51.100.100 is queued and will be applied when edge3 is reachable.',
+            },
+          ],
+          log: ['cannot be reached (connection refused): the changes are queued in its outbox'],
+        },
+      ],
+      configured: 0,
+      waitingForPeer: 0,
+      failed: 0,
+      queued: 1,
+      message: '0 configured and Established, 1 queued for routers that could not be reached (applied when they are reachable)',
+    } satisfies ConfigureReport);
+    const { user, onchanged } = open();
+    await screen.findByTestId('configure-exchange-2');
+    await user.click(box('configure-select-all-networks-2'));
+    await user.click(screen.getByTestId('configure-now'));
+    await screen.findByTestId('configure-review');
+    await user.click(screen.getByTestId('configure-send'));
+
+    const results = await screen.findByTestId('configure-results');
+    const row = within(results).getByTestId('configure-result-9');
+    expect(row.getAttribute('data-result')).toBe('queued');
+    expect(row.textContent).toContain('Queued for edge3: applied when it is reachable');
+    expect(row.textContent).not.toContain('Failed');
+    expect(within(results).queryByTestId('configure-router-error-12')).toBeNull();
+    expect(screen.getByTestId('configure-results-message').textContent).toContain('1 queued');
+    expect(onchanged).toHaveBeenCalled();
   });
 
   it('from a session wrench it asks core for that one session and checks it', async () => {

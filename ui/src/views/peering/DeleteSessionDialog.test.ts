@@ -3,7 +3,8 @@
 // checked and Delete stays disabled until "peer" is typed, then core's
 // delete_session_from_router is asked; unchecked, the plain delete is asked;
 // a session the router does not have gets the plain delete with no question;
-// a refusal keeps the dialog open with the kind and says nothing was deleted.
+// a refusal keeps the dialog open with the kind and says nothing was deleted;
+// a removal queued for an unreachable router keeps the session and says so.
 import { render, screen, waitFor } from '@testing-library/svelte';
 import userEvent from '@testing-library/user-event';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
@@ -36,7 +37,7 @@ function open(session: Session = configured) {
 const ok = () => screen.getByTestId('delete-ok') as HTMLButtonElement;
 
 beforeEach(() => {
-  devices.deleteSessionFromRouter.mockReset().mockResolvedValue({});
+  devices.deleteSessionFromRouter.mockReset().mockResolvedValue({ outcome: 'deleted', push: {} });
   peering.deleteSession.mockReset().mockResolvedValue(null);
 });
 
@@ -77,15 +78,35 @@ describe('DeleteSessionDialog', () => {
   });
 
   it('keeps the dialog with the error kind when the router refuses, and deletes nothing', async () => {
-    devices.deleteSessionFromRouter.mockRejectedValue(new ApiError('unreachable', 'cannot connect to 127.0.0.1:22'));
+    devices.deleteSessionFromRouter.mockRejectedValue(new ApiError('authFailed', 'edge1 refused the login'));
     const { user, ondeleted, onclose } = open();
     await user.type(screen.getByTestId('delete-confirm-text'), 'peer{Enter}');
     const error = await screen.findByTestId('delete-error');
-    expect(error.getAttribute('data-kind')).toBe('unreachable');
+    expect(error.getAttribute('data-kind')).toBe('authFailed');
     expect(error.textContent).toContain('Nothing was deleted');
     expect(ondeleted).not.toHaveBeenCalled();
     expect(onclose).not.toHaveBeenCalled();
     expect(peering.deleteSession).not.toHaveBeenCalled();
+  });
+
+  it('shows the queued removal when the router cannot be reached, keeps the session and only offers Close', async () => {
+    devices.deleteSessionFromRouter.mockResolvedValue({
+      outcome: 'removalQueued',
+      item: { id: 5, operation: 'remove', status: 'approved' },
+      message: 'edge1 cannot be reached (connection refused). remove of 192.0.2.10 is queued and will be applied when edge1 is reachable.',
+    });
+    const { user, ondeleted, onclose } = open();
+    await user.type(screen.getByTestId('delete-confirm-text'), 'peer{Enter}');
+    const queued = await screen.findByTestId('delete-queued');
+    expect(queued.textContent).toContain('Removal queued for edge1: applied when it is reachable');
+    expect(queued.textContent).toContain('connection refused');
+    expect(queued.textContent).toContain('Not configured');
+    expect(ondeleted).not.toHaveBeenCalled();
+    expect(screen.queryByTestId('delete-ok')).toBeNull();
+    expect(screen.queryByTestId('delete-error')).toBeNull();
+    await user.click(screen.getByTestId('delete-close'));
+    expect(onclose).toHaveBeenCalled();
+    expect(devices.deleteSessionFromRouter).toHaveBeenCalledTimes(1);
   });
 
   it('closes on Escape without deleting', async () => {
