@@ -171,6 +171,7 @@ pub fn handlers<R: tauri::Runtime>(
         templating::render_peer_group_config,
         sync::queue_change,
         sync::push_or_queue,
+        sync::mark_session_removed,
         sync::list_router_outbox,
         sync::approve_outbox_item,
         sync::reorder_outbox_item,

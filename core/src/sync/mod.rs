@@ -21,6 +21,7 @@
 //! timeout; failures back off ([`next_probe_delay`]). This module stops at the
 //! push pipeline (`devices::push`) and the neighbour reader (`devices::import`).
 
+mod actions;
 mod drift;
 mod store;
 

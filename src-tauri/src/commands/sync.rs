@@ -2,6 +2,7 @@
 //! The background probing and syncing task is started in `sync_task.rs`.
 
 use super::{CmdResult, Core};
+use peerdesk_core::peering::Session;
 use peerdesk_core::sync::{
     OutboxItem, OutboxOverrides, PushOrQueued, RouterReachability, SyncReport,
 };
@@ -79,4 +80,11 @@ pub fn probe_router(core: Core<'_>, router_id: i64) -> CmdResult<RouterReachabil
 #[tauri::command(async)]
 pub fn sync_router(core: Core<'_>, router_id: i64) -> CmdResult<SyncReport> {
     Ok(core.sync_router(router_id)?)
+}
+
+/// Drift "missing on the router" answered "Mark removed": the session becomes
+/// not configured, audited; no router is contacted.
+#[tauri::command(async)]
+pub fn mark_session_removed(core: Core<'_>, session_id: i64) -> CmdResult<Session> {
+    Ok(core.mark_session_removed(session_id)?)
 }
