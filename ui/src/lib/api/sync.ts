@@ -6,6 +6,7 @@ import type { ConfigOperation } from '$lib/bindings/ConfigOperation';
 import type { OutboxItem } from '$lib/bindings/OutboxItem';
 import type { OutboxOverrides } from '$lib/bindings/OutboxOverrides';
 import type { PushOrQueued } from '$lib/bindings/PushOrQueued';
+import type { Session } from '$lib/bindings/Session';
 import type { RouterReachability } from '$lib/bindings/RouterReachability';
 import type { SyncReport } from '$lib/bindings/SyncReport';
 import { call } from './invoke';
@@ -51,6 +52,9 @@ export const routerReachability = () => call<RouterReachability[]>('router_reach
 
 /** Probes one router now (TCP connect to its SSH port). */
 export const probeRouter = (routerId: number) => call<RouterReachability>('probe_router', { routerId });
+
+/** Drift "missing on the router" → Mark removed: the session becomes not configured (audited); no router contacted. */
+export const markSessionRemoved = (sessionId: number) => call<Session>('mark_session_removed', { sessionId });
 
 /** Pull, drift (reported only), then the approved items in order. */
 export const syncRouter = (routerId: number) => call<SyncReport>('sync_router', { routerId });

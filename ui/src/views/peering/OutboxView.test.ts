@@ -2,7 +2,9 @@
 // their status and approver, the reviewed diff (or the text to send when the
 // router was never read), Approve / Discard / Move up / down sent to core with
 // the item's id and index, Sync now showing the report's drift (report only),
-// and a reload when the background sync finished; Edit prefilled from the
+// drift actions (Adopt through import_sessions with core's forbidden shown
+// inline, Push again as queue + approve, Mark removed), a reload when the
+// background sync finished; Edit prefilled from the
 // item's overrides, Save sending exactly the fields' overrides, core's field
 // errors inline with the typed values kept, Cancel / Escape sending nothing.
 import { render, screen, waitFor, within } from '@testing-library/svelte';
@@ -22,8 +24,12 @@ const sync = vi.hoisted(() => ({
   editOutboxItem: vi.fn(),
   routerReachability: vi.fn(),
   probeRouter: vi.fn(),
+  queueChange: vi.fn(),
+  markSessionRemoved: vi.fn(),
 }));
 vi.mock('$lib/api/sync', () => sync);
+const devices = vi.hoisted(() => ({ importSessions: vi.fn() }));
+vi.mock('$lib/api/devices', () => devices);
 const events = vi.hoisted(() => ({ finished: [] as ((r: unknown) => void)[] }));
 vi.mock('$lib/api/events', () => ({
   onSyncFinished: async (h: (r: unknown) => void) => {
@@ -83,6 +89,7 @@ const report: SyncReport = {
 beforeEach(() => {
   reachability.reset();
   for (const f of Object.values(sync)) f.mockReset();
+  devices.importSessions.mockReset();
   sync.routerReachability.mockResolvedValue([]);
   sync.listRouterOutbox.mockResolvedValue([
     item(1),
@@ -159,7 +166,7 @@ describe('Outbox', () => {
     await user.click(await screen.findByTestId('outbox-sync-3'));
     expect(sync.syncRouter).toHaveBeenCalledWith(3);
     const shown = await screen.findByTestId('outbox-report-3');
-    expect(shown.textContent).toContain('report only');
+    expect(shown.textContent).toContain('nothing was changed because of it');
     expect(screen.getByTestId('drift-router-only-3').textContent).toContain('198.51.100.7 AS64510');
     expect(screen.getByTestId('drift-missing-3').textContent).toContain('192.0.2.2 AS64502');
     expect(screen.getByTestId('drift-differing-3').textContent).toMatch(/192\.0\.2\.1\s*remoteAsn: Peerdesk\s*64501, router\s*64511/);
@@ -285,5 +292,77 @@ describe('Outbox: Edit', () => {
     await user.keyboard('{Escape}');
     expect(screen.queryByTestId('outbox-edit-dialog')).toBeNull();
     expect(sync.editOutboxItem).not.toHaveBeenCalled();
+  });
+
+  describe('drift actions', () => {
+    async function showReport() {
+      sync.syncRouter.mockResolvedValue(report);
+      const user = userEvent.setup();
+      render(OutboxView);
+      await user.click(await screen.findByTestId('outbox-sync-3'));
+      await screen.findByTestId('outbox-report-3');
+      return user;
+    }
+
+    it('Adopt imports that one neighbour through Data Import and takes it out of the report', async () => {
+      devices.importSessions.mockResolvedValue({ added: 1, skipped: 0 });
+      const user = await showReport();
+      await user.click(screen.getByTestId('drift-adopt-3-198.51.100.7'));
+      expect(devices.importSessions).toHaveBeenCalledWith(3, ['198.51.100.7']);
+      const result = await screen.findByTestId('drift-result-adopt-3-198.51.100.7');
+      expect(result.dataset.ok).toBe('true');
+      expect(result.textContent).toContain('Adopted 198.51.100.7 from r1');
+      expect(screen.queryByTestId('drift-adopt-3-198.51.100.7')).toBeNull();
+      expect(screen.getByTestId('drift-router-only-3').textContent).toContain('none');
+    });
+
+    it("Adopt shows core's forbidden for a Coordinator inline and keeps the entry", async () => {
+      devices.importSessions.mockRejectedValue(
+        new ApiError('forbidden', 'Data Import needs the Admin role: switch to Admin in Settings'),
+      );
+      const user = await showReport();
+      await user.click(screen.getByTestId('drift-adopt-3-198.51.100.7'));
+      const result = await screen.findByTestId('drift-result-adopt-3-198.51.100.7');
+      expect(result.dataset.ok).toBe('false');
+      expect(result.getAttribute('role')).toBe('alert');
+      expect(result.textContent).toContain('Adopting needs the Admin role: Data Import needs the Admin role');
+      expect(screen.getByTestId('drift-adopt-3-198.51.100.7')).toBeTruthy();
+    });
+
+    it('Push again queues the add, approves that item, reloads the outbox and leaves the report', async () => {
+      sync.queueChange.mockResolvedValue(item(9, { sessionId: 12, status: 'review' }));
+      sync.approveOutboxItem.mockResolvedValue(item(9, { sessionId: 12 }));
+      const user = await showReport();
+      const calls = sync.listRouterOutbox.mock.calls.length;
+      await user.click(screen.getByTestId('drift-push-again-12'));
+      const result = await screen.findByTestId('drift-result-session-12');
+      expect(sync.queueChange).toHaveBeenCalledWith(12, 'add');
+      expect(sync.approveOutboxItem).toHaveBeenCalledWith(9);
+      expect(sync.queueChange.mock.invocationCallOrder[0]).toBeLessThan(sync.approveOutboxItem.mock.invocationCallOrder[0]);
+      expect(result.dataset.ok).toBe('true');
+      expect(result.textContent).toContain('queued approved for r1');
+      expect(sync.listRouterOutbox.mock.calls.length).toBeGreaterThan(calls);
+      expect(screen.queryByTestId('drift-push-again-12')).toBeNull();
+      expect(screen.queryByTestId('drift-mark-removed-12')).toBeNull();
+    });
+
+    it("Mark removed calls core for that session; an error is shown inline and the entry stays", async () => {
+      sync.markSessionRemoved.mockRejectedValueOnce(new ApiError('conflict', '192.0.2.2 is already not configured', 'configState'));
+      const user = await showReport();
+      await user.click(screen.getByTestId('drift-mark-removed-12'));
+      expect(sync.markSessionRemoved).toHaveBeenCalledWith(12);
+      const failed = await screen.findByTestId('drift-result-session-12');
+      expect(failed.dataset.ok).toBe('false');
+      expect(failed.textContent).toContain('already not configured');
+      expect(screen.getByTestId('drift-mark-removed-12')).toBeTruthy();
+
+      sync.markSessionRemoved.mockResolvedValueOnce({});
+      await user.click(screen.getByTestId('drift-mark-removed-12'));
+      await waitFor(() => expect(screen.getByTestId('drift-result-session-12').dataset.ok).toBe('true'));
+      expect(screen.getByTestId('drift-result-session-12').textContent).toContain('192.0.2.2 is marked removed');
+      expect(screen.queryByTestId('drift-mark-removed-12')).toBeNull();
+      expect(screen.getByTestId('drift-missing-3').textContent).toContain('none');
+      expect(sync.queueChange).not.toHaveBeenCalled();
+    });
   });
 });
