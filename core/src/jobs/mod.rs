@@ -383,6 +383,22 @@ fn parse_time(text: &str, field: &'static str) -> Result<DateTime<Utc>> {
         .map_err(|_| Error::invalid(field, "a date and time like 2026-11-27T10:00:00Z"))
 }
 
+/// Marks a PeeringDB sync run that retries one that could not reach PeeringDB.
+const RETRY_SUFFIX: &str = ": retry, PeeringDB could not be reached";
+
+/// Minutes until the next try after a PeeringDB sync could not reach
+/// PeeringDB: 5 after a regular run; after a retry (that waited `waited`
+/// minutes) twice that wait; never more than the normal interval `every`.
+pub(crate) fn peeringdb_retry_minutes(after_retry: bool, waited: i64, every: u32) -> u32 {
+    const FIRST: i64 = 5;
+    let next = if after_retry {
+        waited.saturating_mul(2).max(FIRST)
+    } else {
+        FIRST
+    };
+    u32::try_from(next).unwrap_or(u32::MAX).min(every)
+}
+
 fn recurring_title(kind: JobKind, every: u32) -> String {
     let every = if every % 1440 == 0 {
         match every / 1440 {
@@ -670,6 +686,48 @@ impl Peerdesk {
         Ok(())
     }
 
+    /// A PeeringDB sync that could not reach PeeringDB (no network) runs again
+    /// soon rather than at its normal interval: 5 minutes after the first
+    /// failure, doubling after each failed retry, at most the normal interval.
+    /// The retry is the recurring job's next run (so only one is pending);
+    /// after it succeeds the normal interval applies again.
+    fn schedule_peeringdb_retry(
+        &self,
+        conn: &rusqlite::Connection,
+        failed: &Job,
+        s: &JobSettings,
+    ) -> Result<()> {
+        let every = s.peeringdb_sync_every_minutes;
+        let waited = match (
+            DateTime::parse_from_rfc3339(&failed.created_at),
+            DateTime::parse_from_rfc3339(&failed.run_at),
+        ) {
+            (Ok(c), Ok(r)) => (r - c).num_minutes(),
+            _ => 0,
+        };
+        let minutes = peeringdb_retry_minutes(failed.title.ends_with(RETRY_SUFFIX), waited, every);
+        if !store::pending_of_kind(conn, JobKind::PeeringdbSync)?.is_empty() {
+            return Ok(());
+        }
+        store::insert(
+            conn,
+            &store::NewJob {
+                kind: JobKind::PeeringdbSync,
+                title: &format!(
+                    "{}{RETRY_SUFFIX}",
+                    recurring_title(JobKind::PeeringdbSync, every)
+                ),
+                run_at: &crate::clock::stamp(
+                    self.clock.now() + Minutes::minutes(i64::from(minutes)),
+                ),
+                targets: &[],
+                every_minutes: Some(every),
+            },
+            &self.now(),
+        )?;
+        Ok(())
+    }
+
     /// What the app does first on open: jobs a dead process left running become
     /// interrupted, configuration jobs past their grace period overdue, and
     /// recurring jobs get their next run. No router is contacted here.
@@ -806,6 +864,7 @@ impl Peerdesk {
 
     /// Records the end of a claimed job; a recurring job gets its next run.
     pub fn finish_job(&self, claimed: &ClaimedJob, outcome: Result<JobOutcome>) -> Result<Job> {
+        let unreachable = matches!(&outcome, Err(e) if e.kind() == ErrorKind::Unreachable);
         let (status, message, log) = match outcome {
             Ok(o) => (
                 if o.ok {
@@ -831,6 +890,12 @@ impl Peerdesk {
             }
             if claimed.job.every_minutes.is_some() {
                 let settings = store::settings(&tx)?;
+                if unreachable
+                    && claimed.job.kind == JobKind::PeeringdbSync
+                    && settings.peeringdb_sync_enabled
+                {
+                    self.schedule_peeringdb_retry(&tx, &claimed.job, &settings)?;
+                }
                 self.ensure_recurring(&tx, &settings)?;
                 store::prune_history(&tx, claimed.job.kind, RECURRING_HISTORY)?;
             }
@@ -1123,5 +1188,23 @@ fn outcome_of(s: &Session, message: &str) -> ConfiguredSession {
         } else {
             format!("{message}; waiting for the peer")
         },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::peeringdb_retry_minutes;
+
+    #[test]
+    fn peeringdb_retries_start_at_five_minutes_double_and_stop_at_the_interval() {
+        assert_eq!(peeringdb_retry_minutes(false, 1440, 1440), 5);
+        assert_eq!(peeringdb_retry_minutes(true, 5, 1440), 10);
+        assert_eq!(peeringdb_retry_minutes(true, 1000, 1440), 1440);
+        assert_eq!(
+            peeringdb_retry_minutes(true, 0, 1440),
+            5,
+            "a retry run early"
+        );
+        assert_eq!(peeringdb_retry_minutes(true, i64::MAX, 60), 60);
     }
 }
