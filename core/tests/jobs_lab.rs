@@ -10,11 +10,9 @@ use chrono::Duration as Minutes;
 use common::lab::*;
 use common::*;
 use peerdesk_core::clock::{stamp, Clock};
-use peerdesk_core::devices::{AuthMethod, NewRouter, Platform};
 use peerdesk_core::events::NoEvents;
 use peerdesk_core::jobs::{DefaultRunner, JobStatus};
-use peerdesk_core::peering::{BgpState, ConfigState, NewPeerGroup, NewSession, SessionType};
-use peerdesk_core::values::AddressFamily;
+use peerdesk_core::peering::{BgpState, ConfigState, NewSession, SessionType};
 use serde_json::Value;
 use std::process::Command;
 use std::time::Duration;
@@ -22,47 +20,8 @@ use std::time::Duration;
 /// Lab router r1 in Peerdesk, its host key trusted, with its IPv4 peer group.
 fn lab_r1(f: &Fixture, lab: &Lab) -> (peerdesk_core::peering::Exchange, i64, i64) {
     let ix = exchange(&f.core, "Lab IX", "192.0.2.0/24", "2001:db8:1::/64");
-    let r = lab.router("r1");
-    let password = std::fs::read_to_string(lab.json["ssh"]["password_file"].as_str().unwrap())
-        .unwrap()
-        .trim()
-        .to_string();
-    let router = f
-        .core
-        .add_router(&NewRouter {
-            name: "r1".into(),
-            mgmt_address: "127.0.0.1".into(),
-            ssh_port: r["ssh_port"].as_i64().unwrap(),
-            platform: Platform::Frr,
-            username: r["user"].as_str().unwrap().into(),
-            auth_method: AuthMethod::Password,
-            password: Some(password),
-            ssh_key_path: None,
-            local_asn: "64496".into(),
-            notes: String::new(),
-            control_command: None,
-            config_dir: None,
-            attachments: vec![attach(
-                &ix,
-                r["ipv4"].as_str().unwrap(),
-                r["ipv6"].as_str().unwrap(),
-            )],
-            new_peer_group: Some(NewPeerGroup {
-                router_id: None,
-                name: "IX-V4".into(),
-                exchange_id: Some(ix.id),
-                family: AddressFamily::Ipv4,
-                import_policy: "PEER-IN".into(),
-                export_policy: "PEER-OUT".into(),
-                max_prefix: Some(1000),
-                session_type: SessionType::Peer,
-            }),
-        })
-        .unwrap();
-    let key = f.core.probe_router_host_key(router.id).unwrap();
-    f.core
-        .trust_router_host_key(router.id, &key.fingerprint)
-        .unwrap();
+    let router = lab.add_router(&f.core, "r1", &ix);
+    lab.trust(&f.core, router.id, "r1");
     let group = f
         .core
         .list_peer_groups()

@@ -10,7 +10,7 @@ use common::lab::*;
 use common::*;
 use peerdesk_core::devices::ssh::{HostKey, Output, RouterSession, SshAuth, SshTarget};
 use peerdesk_core::devices::transport::{RouterConnector, RouterTransport};
-use peerdesk_core::devices::{AuthMethod, NewRouter, Platform, RouterChanges};
+use peerdesk_core::devices::{AuthMethod, Platform, RouterChanges};
 use peerdesk_core::peering::{BgpState, ConfigState, NewPeerGroup, SessionType};
 use peerdesk_core::secrets::Secret;
 use peerdesk_core::templating::config::{ConfigOperation, ConfigOverrides};
@@ -21,84 +21,6 @@ use std::process::Command;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
-
-fn add_lab_router(
-    f: &Fixture,
-    lab: &Lab,
-    name: &str,
-    ix: &peerdesk_core::peering::Exchange,
-) -> peerdesk_core::devices::Router {
-    let r = lab.router(name);
-    let bird = r["platform"] == "bird2";
-    f.core
-        .add_router(&NewRouter {
-            name: name.into(),
-            mgmt_address: "127.0.0.1".into(),
-            ssh_port: r["ssh_port"].as_i64().unwrap(),
-            platform: if bird { Platform::Bird2 } else { Platform::Frr },
-            username: r["user"].as_str().unwrap().into(),
-            auth_method: AuthMethod::Password,
-            password: Some(lab.password()),
-            ssh_key_path: None,
-            local_asn: "64496".into(),
-            notes: String::new(),
-            control_command: bird.then(|| {
-                r["birdc"]
-                    .as_array()
-                    .unwrap()
-                    .iter()
-                    .map(|v| v.as_str().unwrap())
-                    .collect::<Vec<_>>()
-                    .join(" ")
-            }),
-            config_dir: bird.then(|| r["peers_dir"].as_str().unwrap().to_string()),
-            attachments: vec![attach(
-                ix,
-                r["ipv4"].as_str().unwrap(),
-                r["ipv6"].as_str().unwrap(),
-            )],
-            new_peer_group: Some(NewPeerGroup {
-                router_id: None,
-                name: if bird {
-                    "IX_PEERS".into()
-                } else {
-                    "IX-V4".into()
-                },
-                exchange_id: Some(ix.id),
-                family: AddressFamily::Ipv4,
-                import_policy: if bird {
-                    "PEER_IN".into()
-                } else {
-                    "PEER-IN".into()
-                },
-                export_policy: if bird {
-                    "PEER_OUT".into()
-                } else {
-                    "PEER-OUT".into()
-                },
-                max_prefix: Some(1000),
-                session_type: SessionType::Peer,
-            }),
-        })
-        .unwrap()
-}
-
-fn trust(f: &Fixture, lab: &Lab, router_id: i64, name: &str) {
-    let key = f.core.probe_router_host_key(router_id).unwrap();
-    let known: Vec<String> = lab.router(name)["host_keys"]
-        .as_object()
-        .expect("host keys by type")
-        .values()
-        .map(|k| k["fingerprint"].as_str().unwrap_or("").to_string())
-        .collect();
-    assert!(
-        known.contains(&key.fingerprint),
-        "the key the router shows is one of the lab's: {key:?} in {known:?}"
-    );
-    f.core
-        .trust_router_host_key(router_id, &key.fingerprint)
-        .unwrap();
-}
 
 #[test]
 fn configuration_reaches_real_frr_and_bird_routers_safely() {
@@ -114,8 +36,8 @@ fn configuration_reaches_real_frr_and_bird_routers_safely() {
             Duration::from_secs(wait_secs),
         )
     };
-    let r1 = add_lab_router(&f, &lab, "r1", &ix);
-    let b1 = add_lab_router(&f, &lab, "b1", &ix);
+    let r1 = lab.add_router(&f.core, "r1", &ix);
+    let b1 = lab.add_router(&f.core, "b1", &ix);
     let groups = f.core.list_peer_groups().unwrap();
     let group_of = |rid: i64| groups.iter().find(|g| g.router_id == rid).unwrap().id;
     let session = |router_id: i64, asn: &str, ip: &str| {
@@ -146,8 +68,8 @@ fn configuration_reaches_real_frr_and_bird_routers_safely() {
         f.core.get_session(s1.id).unwrap().config_state,
         ConfigState::NotConfigured
     );
-    trust(&f, &lab, r1.id, "r1");
-    trust(&f, &lab, b1.id, "b1");
+    lab.trust(&f.core, r1.id, "r1");
+    lab.trust(&f.core, b1.id, "b1");
 
     // 1 click config on FRR: the neighbour is on the router and Established.
     let t = Instant::now();
@@ -396,8 +318,8 @@ fn configuration_reaches_real_frr_and_bird_routers_safely() {
     );
 
     // Import Sessions from r2 (a neighbour configured on the router only) and b1.
-    let r2 = add_lab_router(&f, &lab, "r2", &ix);
-    trust(&f, &lab, r2.id, "r2");
+    let r2 = lab.add_router(&f.core, "r2", &ix);
+    lab.trust(&f.core, r2.id, "r2");
     let preview = f.core.scan_router_sessions(r2.id).unwrap();
     let far = preview
         .candidates

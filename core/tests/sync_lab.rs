@@ -12,12 +12,11 @@ use common::lab::*;
 use common::*;
 use peerdesk_core::devices::ssh::{HostKey, Output, RouterSession, SshAuth, SshTarget};
 use peerdesk_core::devices::transport::{RouterConnector, RouterTransport};
-use peerdesk_core::devices::{AuthMethod, NewRouter, Platform, Router};
-use peerdesk_core::peering::{BgpState, ConfigState, NewPeerGroup, NewSession, SessionType};
+use peerdesk_core::devices::Router;
+use peerdesk_core::peering::{BgpState, ConfigState, NewSession, SessionType};
 use peerdesk_core::secrets::Secret;
 use peerdesk_core::sync::{ItemOutcome, OutboxOverrides, OutboxStatus};
 use peerdesk_core::templating::config::ConfigOperation;
-use peerdesk_core::values::AddressFamily;
 use peerdesk_core::{ErrorKind, Peerdesk};
 use std::path::PathBuf;
 use std::process::Command;
@@ -185,43 +184,10 @@ fn the_outbox_waits_for_the_router_reports_drift_and_survives_a_crash() {
     let Some(lab) = Lab::up("sync") else { return };
     let f = core();
     let ix = exchange(&f.core, "Lab IX", "192.0.2.0/24", "2001:db8:1::/64");
+    let router = lab.add_router(&f.core, "r1", &ix);
+    lab.trust(&f.core, router.id, "r1");
     let r = lab.router("r1");
-    let router = f
-        .core
-        .add_router(&NewRouter {
-            name: "r1".into(),
-            mgmt_address: "127.0.0.1".into(),
-            ssh_port: i64::from(lab.ssh_port("r1")),
-            platform: Platform::Frr,
-            username: r["user"].as_str().unwrap().into(),
-            auth_method: AuthMethod::Password,
-            password: Some(lab.password()),
-            ssh_key_path: None,
-            local_asn: "64496".into(),
-            notes: String::new(),
-            control_command: None,
-            config_dir: None,
-            attachments: vec![attach(
-                &ix,
-                r["ipv4"].as_str().unwrap(),
-                r["ipv6"].as_str().unwrap(),
-            )],
-            new_peer_group: Some(NewPeerGroup {
-                router_id: None,
-                name: "IX-V4".into(),
-                exchange_id: Some(ix.id),
-                family: AddressFamily::Ipv4,
-                import_policy: "PEER-IN".into(),
-                export_policy: "PEER-OUT".into(),
-                max_prefix: Some(1000),
-                session_type: SessionType::Peer,
-            }),
-        })
-        .unwrap();
-    let key = f.core.probe_router_host_key(router.id).unwrap();
-    f.core
-        .trust_router_host_key(router.id, &key.fingerprint)
-        .unwrap();
+    let key = f.core.router_host_key(router.id).unwrap().unwrap();
     let group = f
         .core
         .list_peer_groups()

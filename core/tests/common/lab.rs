@@ -6,6 +6,11 @@
 //! has its own folder under target/ (so its own namespaces and ports) and is
 //! taken down when dropped.
 
+use super::attach;
+use peerdesk_core::devices::{AuthMethod, NewRouter, Platform, Router};
+use peerdesk_core::peering::{Exchange, NewPeerGroup, SessionType};
+use peerdesk_core::values::AddressFamily;
+use peerdesk_core::Peerdesk;
 use serde_json::Value;
 use std::path::PathBuf;
 use std::process::Command;
@@ -118,6 +123,80 @@ impl Lab {
         let json = self.vtysh(router, &format!("show bgp neighbors {ip} json"));
         let v: Value = serde_json::from_str(&json).ok()?;
         v[ip]["bgpState"].as_str().map(str::to_string)
+    }
+
+    /// Lab router `name` (FRR or BIRD) in Peerdesk on `ix`, with the peer group
+    /// its configuration uses (FRR IX-V4 / BIRD IX_PEERS, with their policies).
+    pub fn add_router(&self, core: &Peerdesk, name: &str, ix: &Exchange) -> Router {
+        let r = self.router(name);
+        let bird = r["platform"] == "bird2";
+        core.add_router(&NewRouter {
+            name: name.into(),
+            mgmt_address: "127.0.0.1".into(),
+            ssh_port: r["ssh_port"].as_i64().unwrap(),
+            platform: if bird { Platform::Bird2 } else { Platform::Frr },
+            username: r["user"].as_str().unwrap().into(),
+            auth_method: AuthMethod::Password,
+            password: Some(self.password()),
+            ssh_key_path: None,
+            local_asn: "64496".into(),
+            notes: String::new(),
+            control_command: bird.then(|| {
+                r["birdc"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .map(|v| v.as_str().unwrap())
+                    .collect::<Vec<_>>()
+                    .join(" ")
+            }),
+            config_dir: bird.then(|| r["peers_dir"].as_str().unwrap().to_string()),
+            attachments: vec![attach(
+                ix,
+                r["ipv4"].as_str().unwrap(),
+                r["ipv6"].as_str().unwrap(),
+            )],
+            new_peer_group: Some(NewPeerGroup {
+                router_id: None,
+                name: if bird {
+                    "IX_PEERS".into()
+                } else {
+                    "IX-V4".into()
+                },
+                exchange_id: Some(ix.id),
+                family: AddressFamily::Ipv4,
+                import_policy: if bird {
+                    "PEER_IN".into()
+                } else {
+                    "PEER-IN".into()
+                },
+                export_policy: if bird {
+                    "PEER_OUT".into()
+                } else {
+                    "PEER-OUT".into()
+                },
+                max_prefix: Some(1000),
+                session_type: SessionType::Peer,
+            }),
+        })
+        .unwrap()
+    }
+
+    /// Trusts the host key the router presents, after checking it is one of the lab's.
+    pub fn trust(&self, core: &Peerdesk, router_id: i64, name: &str) {
+        let key = core.probe_router_host_key(router_id).unwrap();
+        let known: Vec<String> = self.router(name)["host_keys"]
+            .as_object()
+            .expect("host keys by type")
+            .values()
+            .map(|k| k["fingerprint"].as_str().unwrap_or("").to_string())
+            .collect();
+        assert!(
+            known.contains(&key.fingerprint),
+            "the key the router shows is one of the lab's: {key:?} in {known:?}"
+        );
+        core.trust_router_host_key(router_id, &key.fingerprint)
+            .unwrap();
     }
 
     /// Stops the router's sshd (the lab started it; its pidfile says which process).
