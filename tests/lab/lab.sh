@@ -573,19 +573,32 @@ start_bird() {
   log "$name: BIRD up"
 }
 
+# sshd_settled DIR LOGSIZE: sshd wrote its pidfile, or said after byte
+# LOGSIZE of its log that it could not bind.
+sshd_settled() {
+  test -s "$1/sshd.pid" || tail -c +"$(($2 + 1))" "$1/sshd.log" | grep -q 'Cannot bind any address'
+}
+
 start_sshd() {
-  local r=$1 platform=$2 port=$3 d="$LABDIR/$1/ssh" try
+  local r=$1 platform=$2 port=$3 d="$LABDIR/$1/ssh" try logsize
   shift 3 # the rest: ports other routers of this lab took
   for try in 1 2 3 4 5; do
     write_sshd_config "$r" "$port" "$platform"
     /usr/sbin/sshd -t -f "$d/sshd_config" 2>>"$d/sshd.log" || die "$r: sshd_config invalid (see $d/sshd.log)"
-    # Absolute path: sshd re-execs itself. It binds before daemonising, so a
-    # failure to bind shows as its exit status.
+    # Absolute path: sshd re-execs itself. OpenSSH 9.2 daemonises before it
+    # binds (measured: exit status 0, then "Cannot bind any address" in its
+    # log and no pidfile), so a port taken by a race shows only in the log:
+    # look at what this attempt appended to it.
+    rm -f "$d/sshd.pid"
+    touch "$d/sshd.log"
+    logsize=$(stat -c %s "$d/sshd.log")
     if /usr/sbin/sshd -f "$d/sshd_config" -E "$d/sshd.log" </dev/null >>"$d/sshd.log" 2>&1 8>&- 9>&-; then
-      wait_for 5 test -s "$d/sshd.pid" || die "$r: sshd wrote no pidfile"
-      echo "$port" >"$d/port"
-      log "$r: sshd on 127.0.0.1:$port"
-      return 0
+      wait_for 10 sshd_settled "$d" "$logsize" || die "$r: sshd wrote no pidfile in 10 s; its log ends: $(tail -n 3 "$d/sshd.log" | tr "\n" " ")"
+      if [ -s "$d/sshd.pid" ]; then
+        echo "$port" >"$d/port"
+        log "$r: sshd on 127.0.0.1:$port"
+        return 0
+      fi
     fi
     echo "lab: $r: sshd could not use port $port; trying another" >&2
     port=$(pick_port "$@")
