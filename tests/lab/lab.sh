@@ -471,11 +471,15 @@ EOF
 
 # pick_port EXCLUDED...: a free TCP port on 127.0.0.1 (sshd retries if a
 # race takes it before sshd binds).
+# Ports come from below the kernel's ephemeral range, so an outgoing
+# connection's local port cannot take one between the pick and sshd's bind.
 pick_port() {
-  local p used
+  local p used low
   used=$(ss -Hltn | awk '{print $4}' | sed 's/.*://' | sort -u)
+  read -r low _ </proc/sys/net/ipv4/ip_local_port_range
+  [ "$low" -gt 12000 ] || low=32768
   while :; do
-    p=$((20000 + RANDOM % 40000))
+    p=$((10000 + RANDOM % (low - 10000)))
     grep -qx "$p" <<<"$used" && continue
     [[ " $* " == *" $p "* ]] && continue
     echo "$p"
