@@ -49,8 +49,10 @@ import type { SmtpSettings } from '$lib/bindings/SmtpSettings';
 import type { SmtpSettingsChanges } from '$lib/bindings/SmtpSettingsChanges';
 import type { StoredMessage } from '$lib/bindings/StoredMessage';
 import type { ConfigState } from '$lib/bindings/ConfigState';
+import type { PushOutcome } from '$lib/bindings/PushOutcome';
 import { filterSessions, textNeedle } from '../../views/peering/sessionFilter';
 import { jobHandlers } from './mockJobs';
+import { mockReachable, syncHandlers } from './mockSync';
 
 const now = () => new Date().toISOString();
 let nextId = 1;
@@ -983,6 +985,19 @@ const handlers: Record<string, (a: Args) => unknown> = {
   ...pdbHandlers,
   ...messagingHandlers,
   ...jobHandlers(emit, () => sessions),
+  ...syncHandlers({
+    emit,
+    routers: () => routers,
+    sessions: () => sessions,
+    coordinator: () => settings.coordinatorName,
+    render: (s, op, o) => mockConfig(s, op, o).text.replace('KEYRING-MD5', '********'),
+    push: async (a) => (await handlers.push_session_config(a)) as PushOutcome,
+    deleteSession: (s) => {
+      sessions = sessions.filter((x) => x.id !== s.id);
+      record('session', s.id, 'delete', `Session ${s.peerIp} removed from the router and deleted`);
+    },
+    record,
+  }),
 };
 
 export async function mockInvoke(command: string, args?: Args): Promise<unknown> {
@@ -1066,26 +1081,12 @@ function mockSession(sessionId: unknown): Session {
   return sessions.find((s) => s.id === sessionId) ?? fail('notFound', `session ${String(sessionId)} does not exist`);
 }
 
-function mockReach(r: Router) {
-  const at = now();
-  return {
-    routerId: r.id,
-    routerName: r.name,
-    reachable: true,
-    failures: 0,
-    lastProbeAt: at,
-    lastSeenAt: at,
-    nextProbeAt: null,
-    lastError: '',
-    approvedItems: 0,
-  };
-}
-
 function mockRouterOf(s: Session): Router {
   return routers.find((r) => r.id === s.routerId) ?? fail('notFound', `router ${s.routerId} does not exist`);
 }
 
 function mockConnect(r: Router) {
+  if (!mockReachable(r)) fail('unreachable', `${r.mgmtAddress}:${r.sshPort}: connection timed out`);
   const key = presentedKey(r.id);
   const trusted = trustedKeys.get(r.id);
   if (!trusted) fail('hostKeyUnknown', `the router's ${key.keyType} host key ${key.fingerprint} is not trusted yet: compare it with the router and trust it to connect`);
@@ -1179,11 +1180,7 @@ Object.assign(handlers, {
       .map((text) => ({ kind: had.has(text) ? ('same' as const) : ('added' as const), text }));
     return { routerName: r.name, platform: r.platform, current, proposed, diff };
   },
-  router_reachability: () => routers.map((r) => mockReach(r)),
-  probe_router: (a: Args) => mockReach(routers.find((r) => r.id === a!.routerId) ?? fail('notFound', 'no such router')),
-  list_router_outbox: () => [],
-  // The mock's routers always answer: push_or_queue pushes (the real core queues when one cannot be reached).
-  push_or_queue: async (a: Args) => ({ outcome: 'pushed', push: await handlers.push_session_config(a) }),
+  // Not a command of the app any more: the push behind push_or_queue and the outbox sync (mockSync.ts).
   push_session_config: async (a: Args) => {
     const s = mockSession(a!.sessionId);
     const r = mockRouterOf(s);
@@ -1339,11 +1336,5 @@ Object.assign(handlers, {
       added++;
     }
     return { added, skipped };
-  },
-  delete_session_from_router: async (a: Args) => {
-    const outcome = (await handlers.push_session_config({ sessionId: a!.sessionId, operation: 'remove', overrides: {} })) as { session: Session };
-    sessions = sessions.filter((s) => s.id !== a!.sessionId);
-    record('session', outcome.session.id, 'delete', `Session ${outcome.session.peerIp} removed from the router and deleted`);
-    return { outcome: 'deleted', push: outcome };
   },
 });
