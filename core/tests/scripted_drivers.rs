@@ -570,3 +570,78 @@ fn sros_is_render_only_and_no_connection_is_made() {
         "the session is untouched"
     );
 }
+
+/// Every change sent now is an outbox item: the push dialog's Send (push_or_queue)
+/// records it approved and applied, with the lines the user reviewed and the
+/// diff; a refusal leaves it failed with the router's words; sending the same
+/// change again supersedes the failed one.
+#[test]
+fn a_change_sent_now_is_recorded_in_the_outbox_failed_or_applied() {
+    use peerdesk_core::sync::{OutboxOverrides, OutboxStatus, PushOrQueued};
+    let l = lab(Platform::Junos);
+    let s = l.session("192.0.2.100");
+    let send = || {
+        l.f.core.push_or_queue(
+            s.id,
+            ConfigOperation::Add,
+            &OutboxOverrides::default(),
+            Some(""),
+            Duration::ZERO,
+        )
+    };
+
+    let t = l.replay("junos-rejected");
+    let err = send().unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::Rejected, "{err}");
+    t.finish();
+    let open = l.f.core.list_router_outbox(Some(l.router.id)).unwrap();
+    assert_eq!(open.len(), 1, "{open:?}");
+    let failed = &open[0];
+    assert_eq!(failed.status, OutboxStatus::Failed);
+    assert_eq!(failed.last_error, err.to_string(), "the router's words");
+    assert!(failed.approved_by.is_some() && failed.approved_at.is_some());
+    assert!(failed.applied_at.is_none());
+
+    let t = l.replay("junos-add");
+    let sent = send().unwrap();
+    let PushOrQueued::Pushed { push, item } = sent else {
+        panic!("the router answers: {sent:?}")
+    };
+    assert_eq!(push.bgp_state, Some(BgpState::Established));
+    assert_eq!(item.status, OutboxStatus::Applied);
+    assert!(item.applied_at.is_some());
+    assert_eq!(item.reviewed_current.as_deref(), Some(""));
+    assert!(
+        item.diff.iter().any(|d| d.text.contains("peer-as 64500")),
+        "{:?}",
+        item.diff
+    );
+    assert!(item.rendered.contains("neighbor 192.0.2.100 peer-as 64500"));
+    assert!(
+        l.f.core
+            .list_router_outbox(Some(l.router.id))
+            .unwrap()
+            .is_empty(),
+        "nothing left open"
+    );
+    let history: Vec<(i64, OutboxStatus)> =
+        l.f.core
+            .list_outbox_history(Some(l.router.id), 10)
+            .unwrap()
+            .iter()
+            .map(|i| (i.id, i.status))
+            .collect();
+    assert_eq!(
+        history,
+        vec![
+            (item.id, OutboxStatus::Applied),
+            (failed.id, OutboxStatus::Discarded)
+        ]
+    );
+    assert_eq!(
+        l.f.core.get_outbox_item(failed.id).unwrap().last_error,
+        "superseded by the same change sent again"
+    );
+    l.f.core.refresh_session_states(l.router.id).unwrap();
+    t.finish();
+}

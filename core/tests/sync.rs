@@ -482,6 +482,7 @@ fn an_unreachable_router_gets_the_change_queued_approved_and_probed_soon() {
             session_id,
             ConfigOperation::Add,
             &overrides,
+            None,
             std::time::Duration::from_secs(1),
         )
         .unwrap();
@@ -550,6 +551,7 @@ fn a_router_that_refuses_the_login_is_an_error_and_nothing_is_queued() {
             session_id,
             ConfigOperation::Add,
             &OutboxOverrides::default(),
+            None,
             std::time::Duration::from_secs(1),
         )
         .unwrap_err();
@@ -560,5 +562,13 @@ fn a_router_that_refuses_the_login_is_an_error_and_nothing_is_queued() {
             .unwrap()
             .is_empty(),
         "a wrong password needs the user now, not a retry when the router is back"
+    );
+    let record = f.core.list_outbox_history(Some(router.id), 10).unwrap();
+    assert_eq!(record.len(), 1, "the attempt is recorded: {record:?}");
+    assert_eq!(record[0].status, OutboxStatus::Discarded);
+    assert!(
+        record[0].last_error.starts_with("not sent:"),
+        "{}",
+        record[0].last_error
     );
 }

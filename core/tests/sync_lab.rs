@@ -10,12 +10,13 @@ mod common;
 
 use common::lab::*;
 use common::*;
+use peerdesk_core::devices::delete::DeleteOutcome;
 use peerdesk_core::devices::ssh::{HostKey, Output, RouterSession, SshAuth, SshTarget};
 use peerdesk_core::devices::transport::{RouterConnector, RouterTransport};
 use peerdesk_core::devices::Router;
 use peerdesk_core::peering::{BgpState, ConfigState, NewSession, SessionType};
 use peerdesk_core::secrets::Secret;
-use peerdesk_core::sync::{ItemOutcome, OutboxOverrides, OutboxStatus};
+use peerdesk_core::sync::{ItemOutcome, OutboxOverrides, OutboxStatus, PushOrQueued};
 use peerdesk_core::templating::config::ConfigOperation;
 use peerdesk_core::{ErrorKind, Peerdesk};
 use std::path::PathBuf;
@@ -492,5 +493,90 @@ fn the_outbox_waits_for_the_router_reports_drift_and_survives_a_crash() {
         restarted.get_session(s6.id).unwrap().config_state,
         ConfigState::Configured,
         "the session's state matches the router after the restart"
+    );
+
+    // (e) A change sent now is an outbox item too: approved, applied, with the
+    // diff the user reviewed (the neighbour had no lines yet).
+    let s9 = session(&restarted, 109);
+    let sent = restarted
+        .push_or_queue(
+            s9.id,
+            ConfigOperation::Add,
+            &OutboxOverrides::default(),
+            Some(""),
+            WAIT,
+        )
+        .unwrap();
+    let PushOrQueued::Pushed { push, item } = sent else {
+        panic!("the router answers: {sent:?}")
+    };
+    assert_eq!(
+        push.bgp_state,
+        Some(BgpState::Established),
+        "{:?}",
+        push.log
+    );
+    assert_eq!(item.status, OutboxStatus::Applied);
+    assert!(item.approved_at.is_some() && item.applied_at.is_some());
+    assert_eq!(item.reviewed_current.as_deref(), Some(""));
+    assert!(
+        item.diff
+            .iter()
+            .any(|d| d.text.contains("neighbor 192.0.2.109 peer-group")),
+        "{:?}",
+        item.diff
+    );
+    assert_eq!(
+        restarted.list_outbox_history(Some(router.id), 5).unwrap()[0].id,
+        item.id
+    );
+    assert!(lab.running("r1").contains("neighbor 192.0.2.109 "));
+
+    // With the router down, Delete ("Also remove from the router") and a new
+    // session's 1 click config queue at once, without an SSH login to wait
+    // for; the session to delete stays until the router has dropped it.
+    lab.stop_sshd("r1");
+    assert_eq!(
+        restarted.probe_router(router.id).unwrap().reachable,
+        Some(false)
+    );
+    let s10 = session(&restarted, 110);
+    let t = std::time::Instant::now();
+    let deleted = restarted.delete_session_from_router(s9.id, WAIT).unwrap();
+    let queued = restarted
+        .push_or_queue(
+            s10.id,
+            ConfigOperation::Add,
+            &OutboxOverrides::default(),
+            None,
+            WAIT,
+        )
+        .unwrap();
+    eprintln!("queued a delete and an add in {:?}", t.elapsed());
+    let DeleteOutcome::RemovalQueued { item: removal, .. } = deleted else {
+        panic!("the router is down: {deleted:?}")
+    };
+    assert!(removal.then_delete);
+    assert_eq!(removal.status, OutboxStatus::Approved);
+    assert!(matches!(queued, PushOrQueued::Queued { .. }), "{queued:?}");
+    assert!(restarted.get_session(s9.id).is_ok(), "kept until applied");
+    lab.start_sshd("r1");
+    let report = restarted.sync_router_with(router.id, WAIT).unwrap();
+    eprintln!("{}\n{}", report.message, report.log.join("\n"));
+    assert_eq!(
+        report.items.iter().map(|i| i.outcome).collect::<Vec<_>>(),
+        vec![ItemOutcome::Applied, ItemOutcome::Applied]
+    );
+    assert_eq!(
+        restarted.get_session(s9.id).unwrap_err().kind(),
+        ErrorKind::NotFound,
+        "the removal was applied, so the session is deleted as asked"
+    );
+    let running = lab.running("r1");
+    assert!(!running.contains("neighbor 192.0.2.109 "), "{running}");
+    assert!(running.contains("neighbor 192.0.2.110 "), "{running}");
+    assert_eq!(
+        restarted.get_session(s10.id).unwrap().bgp_state,
+        Some(BgpState::Established)
     );
 }

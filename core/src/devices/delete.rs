@@ -7,6 +7,7 @@
 
 use super::push::PushOutcome;
 use crate::error::{Error, Result};
+use crate::sync::direct::Settled;
 use crate::sync::{OutboxItem, OutboxOverrides};
 use crate::templating::config::{ConfigOperation, ConfigOverrides};
 use serde::Serialize;
@@ -21,18 +22,19 @@ pub enum DeleteOutcome {
     /// it was just before it was deleted.
     Deleted { push: PushOutcome },
     /// The router could not be reached: the Remove waits, approved, in its
-    /// outbox and the session stays. Once the sync has applied it the session
-    /// is Not configured, and the user deletes it from the list.
+    /// outbox and the session stays. Once the sync has applied it (the
+    /// router no longer has the neighbour) the session is deleted.
     RemovalQueued { item: OutboxItem, message: String },
 }
 
 impl crate::Peerdesk {
     /// Removes the session's neighbour from its router, then deletes the
-    /// session. A router that cannot be reached gets the removal queued
-    /// (approved, as the push dialog does) and the session is kept: it cannot
-    /// go before the router has dropped the neighbour. Any other failure
-    /// (refused and rolled back, credentials, unsupported platform, ...)
-    /// leaves the session and the outbox as they were and comes back.
+    /// session. The removal goes through the outbox like any change sent now
+    /// (`sync::direct`): a router that cannot be reached gets it queued
+    /// (approved, as the push dialog does) and the session is kept until the
+    /// sync has applied it, then deleted. Any other failure (refused and
+    /// rolled back, credentials, unsupported platform, ...) keeps the session
+    /// and comes back; the outbox item records it.
     pub fn delete_session_from_router(
         &self,
         session_id: i64,
@@ -40,33 +42,32 @@ impl crate::Peerdesk {
     ) -> Result<DeleteOutcome> {
         let s = self.get_session(session_id)?;
         let router = self.router(s.router_id)?;
-        let pushed = self.push_session_config(
-            session_id,
-            ConfigOperation::Remove,
-            &ConfigOverrides::default(),
-            wait,
-        );
+        let op = ConfigOperation::Remove;
+        let none = OutboxOverrides::default();
+        let queued = |item: OutboxItem, e: &Error| DeleteOutcome::RemovalQueued {
+            message: format!(
+                "{} The session stays until then, and is deleted once the router has dropped it.",
+                Self::queued_message(&router, &s, op, e)
+            ),
+            item,
+        };
+        if let Some(e) = self.still_unreachable(&router)? {
+            let (item, _) = self.queue_for_unreachable(&router, &s, op, &none, &e, true)?;
+            return Ok(queued(item, &e));
+        }
+        let id = self.open_direct_item(&router, &s, op, &none, None, true)?;
+        let pushed = self.push_session_config(session_id, op, &ConfigOverrides::default(), wait);
         match self.reach(&router, pushed) {
             Ok(push) => {
-                self.delete_session(session_id)?;
+                if let Settled::Applied(item) = self.settle_direct_item(id, Ok(()))? {
+                    self.delete_after_removal(&item)?;
+                }
                 Ok(DeleteOutcome::Deleted { push })
             }
-            Err(e @ Error::Unreachable(_)) => {
-                let (item, queued) = self.queue_for_unreachable(
-                    &router,
-                    &s,
-                    ConfigOperation::Remove,
-                    &OutboxOverrides::default(),
-                    &e,
-                )?;
-                Ok(DeleteOutcome::RemovalQueued {
-                    item,
-                    message: format!(
-                        "{queued} The session stays until then; once it shows Not configured, delete it."
-                    ),
-                })
-            }
-            Err(e) => Err(e),
+            Err(e) => match self.settle_direct_item(id, Err(&e))? {
+                Settled::Queued(item) => Ok(queued(item, &e)),
+                _ => Err(e),
+            },
         }
     }
 }

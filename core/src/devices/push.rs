@@ -159,6 +159,21 @@ fn frr_neighbor_text(config: &str, ip: &str) -> String {
         .collect()
 }
 
+/// The review diff of a change: the neighbour's lines now (`current`)
+/// against what they will be once `proposed` (MD5 masked) is applied.
+pub(crate) fn review_diff(
+    platform: Platform,
+    op: ConfigOperation,
+    ip: &str,
+    current: &str,
+    proposed: &str,
+) -> Vec<DiffLine> {
+    line_diff(
+        current,
+        &expected_after(platform, op, ip, current, proposed),
+    )
+}
+
 /// What the router's configuration of the neighbour should be after `op`,
 /// in the form `current` has, for the review diff. FRR merges the sent lines
 /// into what is there; BIRD's per-peer file is replaced.

@@ -1056,34 +1056,81 @@ impl Peerdesk {
                 return report;
             }
         };
+        if let Ok(Some(e)) = self.still_unreachable(&router) {
+            self.queue_on_router(&mut report, &router, sessions, &e);
+            return report;
+        }
+        let none = OutboxOverrides::default();
         if router.platform == Platform::Frr {
-            let ids: Vec<i64> = sessions.iter().map(|s| s.id).collect();
+            // Every session's change is an outbox item, claimed before the
+            // one batch push; a session whose item cannot be opened (another
+            // change of it waits in the outbox) fails alone.
+            let mut items = Vec::new();
+            let mut batch = Vec::new();
+            for s in sessions {
+                match self.open_direct_item(&router, s, ConfigOperation::Add, &none, None, false) {
+                    Ok(id) => {
+                        items.push(id);
+                        batch.push(s.clone());
+                    }
+                    Err(e) => report.sessions.push(failed(s, e.to_string())),
+                }
+            }
+            if batch.is_empty() {
+                return report;
+            }
+            let ids: Vec<i64> = batch.iter().map(|s| s.id).collect();
             let pushed = self.push_batch(router_id, &ids, ConfigOperation::Add, wait);
             match self.reach(&router, pushed) {
-                Ok(batch) => {
-                    report.log = batch.log;
-                    for s in sessions {
+                Ok(done) => {
+                    report.log = done.log;
+                    for (s, item) in batch.iter().zip(&items) {
+                        let _ = self.settle_direct_item(*item, Ok(()));
                         let now = self.get_session(s.id).unwrap_or_else(|_| s.clone());
                         report
                             .sessions
                             .push(outcome_of(&now, "configured and verified"));
                     }
                 }
-                Err(e @ Error::Unreachable(_)) => {
-                    self.queue_on_router(&mut report, &router, sessions, &e)
+                Err(e) => {
+                    for item in &items {
+                        let _ = self.settle_direct_item(*item, Err(&e));
+                    }
+                    if matches!(e, Error::Unreachable(_)) {
+                        report.log.push(format!(
+                            "cannot be reached ({e}): the changes are queued in its outbox"
+                        ));
+                        for s in &batch {
+                            report.sessions.push(queued(
+                                s,
+                                Self::queued_message(&router, s, ConfigOperation::Add, &e),
+                            ));
+                        }
+                    } else {
+                        fail_router(&mut report, &batch, &e);
+                    }
                 }
-                Err(e) => fail_router(&mut report, sessions, &e),
             }
             return report;
         }
         for (i, s) in sessions.iter().enumerate() {
+            let item =
+                match self.open_direct_item(&router, s, ConfigOperation::Add, &none, None, false) {
+                    Ok(id) => id,
+                    Err(e) => {
+                        report.sessions.push(failed(s, e.to_string()));
+                        continue;
+                    }
+                };
             let pushed = self.push_session_config(
                 s.id,
                 ConfigOperation::Add,
                 &ConfigOverrides::default(),
                 wait,
             );
-            match self.reach(&router, pushed) {
+            let pushed = self.reach(&router, pushed);
+            let _ = self.settle_direct_item(item, pushed.as_ref().map(|_| ()));
+            match pushed {
                 Ok(o) => {
                     report
                         .log
@@ -1091,7 +1138,11 @@ impl Peerdesk {
                     report.sessions.push(outcome_of(&o.session, &o.message));
                 }
                 Err(e @ Error::Unreachable(_)) => {
-                    self.queue_on_router(&mut report, &router, &sessions[i..], &e);
+                    report.sessions.push(queued(
+                        s,
+                        Self::queued_message(&router, s, ConfigOperation::Add, &e),
+                    ));
+                    self.queue_on_router(&mut report, &router, &sessions[i + 1..], &e);
                     break;
                 }
                 Err(e) if stops_router(&e) => {
@@ -1119,19 +1170,16 @@ impl Peerdesk {
             "cannot be reached ({e}): the changes are queued in its outbox"
         ));
         for s in sessions {
-            let queued = self.queue_for_unreachable(
+            let q = self.queue_for_unreachable(
                 router,
                 s,
                 ConfigOperation::Add,
                 &OutboxOverrides::default(),
                 e,
+                false,
             );
-            report.sessions.push(match queued {
-                Ok((_, message)) => ConfiguredSession {
-                    result: SessionResult::Queued,
-                    message,
-                    ..failed(s, String::new())
-                },
+            report.sessions.push(match q {
+                Ok((_, message)) => queued(s, message),
                 Err(q) => failed(s, format!("{e}; not queued: {q}")),
             });
         }
@@ -1167,6 +1215,14 @@ fn failed(s: &Session, message: String) -> ConfiguredSession {
         result: SessionResult::Failed,
         bgp_state: s.bgp_state,
         message,
+    }
+}
+
+fn queued(s: &Session, message: String) -> ConfiguredSession {
+    ConfiguredSession {
+        result: SessionResult::Queued,
+        message,
+        ..failed(s, String::new())
     }
 }
 

@@ -22,6 +22,7 @@
 //! push pipeline (`devices::push`) and the neighbour reader (`devices::import`).
 
 mod actions;
+pub(crate) mod direct;
 mod drift;
 mod store;
 
@@ -131,6 +132,9 @@ pub struct OutboxItem {
     pub applied_at: Option<String>,
     /// Why it is not applied (refused, sent back to review, interrupted), in words.
     pub last_error: String,
+    /// Delete ("Also remove from the router") queued this removal: once the
+    /// router no longer has the neighbour, the session is deleted too.
+    pub then_delete: bool,
 }
 
 /// What Peerdesk knows about reaching a router.
@@ -182,8 +186,12 @@ pub struct ItemResult {
 #[derive(Debug, Clone, Serialize, TS)]
 #[serde(tag = "outcome", rename_all = "camelCase")]
 pub enum PushOrQueued {
-    /// The router answered: the change went through the push pipeline.
-    Pushed { push: PushOutcome },
+    /// The router answered: the change went through the push pipeline;
+    /// `item` is its outbox record, applied.
+    Pushed {
+        push: Box<PushOutcome>,
+        item: OutboxItem,
+    },
     /// The router could not be reached: the change waits in its outbox,
     /// approved, for the background sync.
     Queued { item: OutboxItem, message: String },
@@ -250,42 +258,59 @@ impl Peerdesk {
         op: ConfigOperation,
         overrides: &OutboxOverrides,
     ) -> Result<OutboxItem> {
-        self.enqueue(session_id, op, overrides, false)
+        self.enqueue(session_id, op, overrides, false, false)
     }
 
-    /// Pushes the change when the session's router answers; when it cannot be
-    /// reached, queues it already approved (the user confirmed it in the push
-    /// dialog; the coordinator from Settings is recorded as approver, as
-    /// [`Self::approve_outbox_item`] does) and asks the background task to
-    /// probe that router at its next round. Any other error (refused,
-    /// credentials, host key) is returned as from the push: those need the
-    /// user now, not a retry later.
+    /// Sends a change now, through the outbox (see `direct`): an item approved
+    /// by the coordinator in Settings and claimed before the push, settled
+    /// from what the push did. `reviewed_current` is the router's lines the
+    /// user reviewed (the push dialog's preview), kept with the diff. When the
+    /// router cannot be reached (known from its last probe and a fresh one,
+    /// or found by the push) the item stays approved for the background sync,
+    /// which is asked to probe that router at its next round. Any other
+    /// error (refused, credentials, host key) is returned as from the push:
+    /// those need the user now, not a retry later; the item records it.
     pub fn push_or_queue(
         &self,
         session_id: i64,
         op: ConfigOperation,
         overrides: &OutboxOverrides,
+        reviewed_current: Option<&str>,
         wait_for_peer: Duration,
     ) -> Result<PushOrQueued> {
         let s = self.get_session(session_id)?;
         let router = self.router(s.router_id)?;
+        if let Some(e) = self.still_unreachable(&router)? {
+            let (item, message) =
+                self.queue_for_unreachable(&router, &s, op, overrides, &e, false)?;
+            return Ok(PushOrQueued::Queued { item, message });
+        }
+        let id = self.open_direct_item(&router, &s, op, overrides, reviewed_current, false)?;
         let pushed =
             self.push_session_config(session_id, op, &overrides.to_config(), wait_for_peer);
         match self.reach(&router, pushed) {
-            Ok(push) => Ok(PushOrQueued::Pushed { push }),
-            Err(e @ Error::Unreachable(_)) => {
-                let (item, message) = self.queue_for_unreachable(&router, &s, op, overrides, &e)?;
-                Ok(PushOrQueued::Queued { item, message })
-            }
-            Err(e) => Err(e),
+            Ok(push) => match self.settle_direct_item(id, Ok(()))? {
+                direct::Settled::Applied(item) => Ok(PushOrQueued::Pushed {
+                    push: Box::new(push),
+                    item,
+                }),
+                _ => unreachable!("a push that went through settles applied"),
+            },
+            Err(e) => match self.settle_direct_item(id, Err(&e))? {
+                direct::Settled::Queued(item) => Ok(PushOrQueued::Queued {
+                    message: Self::queued_message(&router, &s, op, &e),
+                    item,
+                }),
+                _ => Err(e),
+            },
         }
     }
 
-    /// The change of a session whose router could not be reached (`e`, already
-    /// noted through [`Self::reach`]): queued approved, as the user asked for
-    /// it now, and the router due for a probe at the background task's next
-    /// round. Returns the item and a sentence naming the router. Shared by
-    /// the push dialog, Configure Sessions and Delete.
+    /// The change of a session whose router cannot be reached (`e`): queued
+    /// approved, as the user asked for it now, and the router due for a probe
+    /// at the background task's next round. Returns the item and a sentence
+    /// naming the router. `then_delete`: the session goes once the removal
+    /// is applied (Delete).
     pub(crate) fn queue_for_unreachable(
         &self,
         router: &Router,
@@ -293,17 +318,11 @@ impl Peerdesk {
         op: ConfigOperation,
         overrides: &OutboxOverrides,
         e: &Error,
+        then_delete: bool,
     ) -> Result<(OutboxItem, String)> {
-        let item = self.enqueue(s.id, op, overrides, true)?;
+        let item = self.enqueue(s.id, op, overrides, true, then_delete)?;
         store::probe_soon(&*self.db()?, router.id, &self.now())?;
-        let message = format!(
-            "{} cannot be reached ({e}). {} of {} is queued and will be applied when {} is reachable.",
-            router.name,
-            op.as_str(),
-            s.peer_ip,
-            router.name
-        );
-        Ok((item, message))
+        Ok((item, Self::queued_message(router, s, op, e)))
     }
 
     fn enqueue(
@@ -312,6 +331,7 @@ impl Peerdesk {
         op: ConfigOperation,
         overrides: &OutboxOverrides,
         approved: bool,
+        then_delete: bool,
     ) -> Result<OutboxItem> {
         let s = self.get_session(session_id)?;
         let router = self.router(s.router_id)?;
@@ -351,6 +371,7 @@ impl Peerdesk {
                 operation: op,
                 overrides,
                 rendered: &masked(&rendered.text),
+                then_delete,
             },
             &now,
         )?;
@@ -386,6 +407,16 @@ impl Peerdesk {
     /// interrupted), by router and position; of one router when given.
     pub fn list_router_outbox(&self, router_id: Option<i64>) -> Result<Vec<OutboxItem>> {
         store::list_open(&*self.db()?, router_id)
+    }
+
+    /// Finished items (applied or discarded), newest first, at most `limit`;
+    /// of one router when given. Items of a deleted session went with it.
+    pub fn list_outbox_history(
+        &self,
+        router_id: Option<i64>,
+        limit: u32,
+    ) -> Result<Vec<OutboxItem>> {
+        store::list_done(&*self.db()?, router_id, limit.min(1000))
     }
 
     pub fn get_outbox_item(&self, item_id: i64) -> Result<OutboxItem> {
@@ -826,6 +857,12 @@ impl Peerdesk {
                 Some(&after),
             )?;
             tx.commit()?;
+            drop(conn);
+            let mut message = message;
+            if done && item.then_delete {
+                self.delete_after_removal(&item)?;
+                message.push_str("; the session is deleted, as asked");
+            }
             log.push(format!(
                 "{} {}: {message}",
                 item.operation.as_str(),
@@ -988,13 +1025,18 @@ impl Peerdesk {
             match pushed {
                 Ok(o) => {
                     store::transition(&conn, item.id, &applying, OutboxStatus::Applied, "", &now)?;
+                    drop(conn);
+                    let mut message = o.message;
+                    if item.then_delete {
+                        self.delete_after_removal(&item)?;
+                        message.push_str("; the session is deleted, as asked");
+                    }
                     log.push(format!(
-                        "{} {}: {}",
+                        "{} {}: {message}",
                         item.operation.as_str(),
-                        s.peer_ip,
-                        o.message
+                        s.peer_ip
                     ));
-                    out.push(result(ItemOutcome::Applied, o.message));
+                    out.push(result(ItemOutcome::Applied, message));
                 }
                 Err(e) => {
                     let message = e.to_string();

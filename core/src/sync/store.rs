@@ -16,7 +16,8 @@ pub(super) const OPEN: &str = "('review', 'approved', 'applying', 'failed', 'int
 
 const COLUMNS: &str = "o.id, o.router_id, r.name, o.session_id, s.peer_ip, n.asn, n.name,
     o.operation, o.overrides, o.rendered, o.reviewed_current, o.diff, o.status, o.position,
-    o.approved_by, o.approved_at, o.created_at, o.updated_at, o.applied_at, o.last_error";
+    o.approved_by, o.approved_at, o.created_at, o.updated_at, o.applied_at, o.last_error,
+    o.then_delete";
 
 const FROM: &str = "outbox_items o
     JOIN routers r ON r.id = o.router_id
@@ -88,6 +89,7 @@ fn item_from(r: &Row<'_>) -> rusqlite::Result<OutboxItem> {
         updated_at: r.get(17)?,
         applied_at: r.get(18)?,
         last_error: r.get(19)?,
+        then_delete: r.get(20)?,
     })
 }
 
@@ -97,6 +99,7 @@ pub(super) struct NewItem<'a> {
     pub operation: ConfigOperation,
     pub overrides: &'a OutboxOverrides,
     pub rendered: &'a str,
+    pub then_delete: bool,
 }
 
 pub(super) fn insert(conn: &Connection, item: &NewItem<'_>, now: &str) -> Result<i64> {
@@ -107,8 +110,8 @@ pub(super) fn insert(conn: &Connection, item: &NewItem<'_>, now: &str) -> Result
     )?;
     conn.execute(
         "INSERT INTO outbox_items (router_id, session_id, operation, overrides, rendered, status,
-             position, created_at, updated_at)
-         VALUES (?1, ?2, ?3, ?4, ?5, 'review', ?6, ?7, ?7)",
+             position, created_at, updated_at, then_delete)
+         VALUES (?1, ?2, ?3, ?4, ?5, 'review', ?6, ?7, ?7, ?8)",
         params![
             item.router_id,
             item.session_id,
@@ -116,7 +119,8 @@ pub(super) fn insert(conn: &Connection, item: &NewItem<'_>, now: &str) -> Result
             serde_json::to_string(item.overrides).unwrap_or_else(|_| "{}".into()),
             item.rendered,
             position,
-            now
+            now,
+            item.then_delete
         ],
     )?;
     Ok(conn.last_insert_rowid())
@@ -141,6 +145,23 @@ pub(super) fn list_open(conn: &Connection, router_id: Option<i64>) -> Result<Vec
     ))?;
     let out = stmt
         .query_map([router_id], item_from)?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    Ok(out)
+}
+
+/// Finished items (applied or discarded), newest first; of one router when given.
+pub(super) fn list_done(
+    conn: &Connection,
+    router_id: Option<i64>,
+    limit: u32,
+) -> Result<Vec<OutboxItem>> {
+    let mut stmt = conn.prepare_cached(&format!(
+        "SELECT {COLUMNS} FROM {FROM}
+         WHERE o.status IN ('applied', 'discarded') AND (?1 IS NULL OR o.router_id = ?1)
+         ORDER BY o.updated_at DESC, o.id DESC LIMIT ?2"
+    ))?;
+    let out = stmt
+        .query_map(params![router_id, limit], item_from)?
         .collect::<rusqlite::Result<Vec<_>>>()?;
     Ok(out)
 }

@@ -222,7 +222,9 @@ impl Lab {
 
     /// Starts the router's sshd again with the lab's own configuration.
     pub fn start_sshd(&self, router: &str) {
-        let ssh = self.dir.join(router).join("ssh");
+        // Canonical, as lab.sh writes it: `down` (and stop_sshd) find this
+        // sshd by its folder in the command line.
+        let ssh = self.dir.join(router).join("ssh").canonicalize().unwrap();
         let ok = Command::new("/usr/sbin/sshd")
             .arg("-f")
             .arg(ssh.join("sshd_config"))

@@ -3,7 +3,7 @@
 use super::{CmdResult, Core};
 use peerdesk_core::devices::delete::DeleteOutcome;
 use peerdesk_core::devices::import::{ImportPreview, ImportResult};
-use peerdesk_core::devices::push::{BatchOutcome, PushOutcome, PushPreview, RefreshSummary};
+use peerdesk_core::devices::push::{BatchOutcome, PushPreview, RefreshSummary};
 use peerdesk_core::devices::ssh::HostKey;
 use peerdesk_core::devices::{NewRouter, Router, RouterChanges};
 use peerdesk_core::templating::config::{ConfigOperation, ConfigOverrides, RenderedConfig};
@@ -66,19 +66,6 @@ pub fn preview_push(
     overrides: ConfigOverrides,
 ) -> CmdResult<PushPreview> {
     Ok(core.preview_push(session_id, operation, &overrides)?)
-}
-
-/// Waits up to `waitSeconds` (default 60) for the session to come up.
-#[tauri::command(async)]
-pub fn push_session_config(
-    core: Core<'_>,
-    session_id: i64,
-    operation: ConfigOperation,
-    overrides: ConfigOverrides,
-    wait_seconds: Option<u64>,
-) -> CmdResult<PushOutcome> {
-    let wait = Duration::from_secs(wait_seconds.unwrap_or(60).min(600));
-    Ok(core.push_session_config(session_id, operation, &overrides, wait)?)
 }
 
 #[tauri::command(async)]

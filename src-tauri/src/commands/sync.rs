@@ -19,18 +19,37 @@ pub fn queue_change(
     Ok(core.queue_change(session_id, operation, &overrides.unwrap_or_default())?)
 }
 
-/// Pushes now, or queues the change approved when the router cannot be
-/// reached; waits up to `waitSeconds` (default 60) for the session.
+/// Sends the change now through the outbox, or queues it approved when the
+/// router cannot be reached; `reviewedCurrent` is the router's lines the push
+/// dialog showed (kept with the item's diff). Waits up to `waitSeconds`
+/// (default 60) for the session.
 #[tauri::command(async)]
 pub fn push_or_queue(
     core: Core<'_>,
     session_id: i64,
     operation: ConfigOperation,
     overrides: Option<OutboxOverrides>,
+    reviewed_current: Option<String>,
     wait_seconds: Option<u64>,
 ) -> CmdResult<PushOrQueued> {
     let wait = Duration::from_secs(wait_seconds.unwrap_or(60).min(600));
-    Ok(core.push_or_queue(session_id, operation, &overrides.unwrap_or_default(), wait)?)
+    Ok(core.push_or_queue(
+        session_id,
+        operation,
+        &overrides.unwrap_or_default(),
+        reviewed_current.as_deref(),
+        wait,
+    )?)
+}
+
+/// Applied and discarded items, newest first (at most `limit`, default 50).
+#[tauri::command(async)]
+pub fn list_outbox_history(
+    core: Core<'_>,
+    router_id: Option<i64>,
+    limit: Option<u32>,
+) -> CmdResult<Vec<OutboxItem>> {
+    Ok(core.list_outbox_history(router_id, limit.unwrap_or(50))?)
 }
 
 #[tauri::command(async)]

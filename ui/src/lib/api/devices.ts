@@ -8,7 +8,6 @@ import type { HostKey } from '$lib/bindings/HostKey';
 import type { ImportPreview } from '$lib/bindings/ImportPreview';
 import type { ImportResult } from '$lib/bindings/ImportResult';
 import type { NewRouter } from '$lib/bindings/NewRouter';
-import type { PushOutcome } from '$lib/bindings/PushOutcome';
 import type { PushPreview } from '$lib/bindings/PushPreview';
 import type { RefreshSummary } from '$lib/bindings/RefreshSummary';
 import type { RenderedConfig } from '$lib/bindings/RenderedConfig';
@@ -42,18 +41,6 @@ export const renderSessionConfig = (sessionId: number, operation: ConfigOperatio
 /** Connects and reads the router's current lines for the neighbour, with what would be sent. */
 export const previewPush = (sessionId: number, operation: ConfigOperation, overrides: ConfigOverrides = {}) =>
   call<PushPreview>('preview_push', { sessionId, operation, overrides });
-
-/** Pushes the configuration; waits up to `waitSeconds` (core's default when omitted) for the session. */
-export const pushSessionConfig = (
-  sessionId: number,
-  operation: ConfigOperation,
-  overrides: ConfigOverrides = {},
-  waitSeconds?: number,
-) =>
-  call<PushOutcome>(
-    'push_session_config',
-    waitSeconds === undefined ? { sessionId, operation, overrides } : { sessionId, operation, overrides, waitSeconds },
-  );
 
 /** Update Session States for one router (one connection). */
 export const refreshSessionStates = (routerId: number) => call<RefreshSummary>('refresh_session_states', { routerId });

@@ -16,16 +16,32 @@ export const queueChange = (sessionId: number, operation: ConfigOperation, overr
   call<OutboxItem>('queue_change', { sessionId, operation, overrides });
 
 /**
- * Pushes now when the router answers; when it cannot be reached, queues the change already
- * approved (the coordinator from Settings) for the background sync. Waits up to `waitSeconds`
- * (default 60) for the session after a push.
+ * Sends the change now through the outbox: an item approved by the coordinator (Settings) and
+ * applied when the router answers; when it cannot be reached, the item waits approved for the
+ * background sync ("queued"). `reviewedCurrent` is the router's lines the user reviewed (the
+ * preview), kept with the item's diff. Waits up to `waitSeconds` (default 60) for the session.
  */
 export const pushOrQueue = (
   sessionId: number,
   operation: ConfigOperation,
   overrides: OutboxOverrides = {},
   waitSeconds?: number,
-) => call<PushOrQueued>('push_or_queue', { sessionId, operation, overrides, waitSeconds });
+  reviewedCurrent?: string,
+) =>
+  call<PushOrQueued>('push_or_queue', {
+    sessionId,
+    operation,
+    overrides,
+    waitSeconds,
+    ...(reviewedCurrent === undefined ? {} : { reviewedCurrent }),
+  });
+
+/** Applied and discarded items, newest first (at most `limit`, default 50); of one router when given. */
+export const listOutboxHistory = (routerId?: number, limit?: number) =>
+  call<OutboxItem[]>('list_outbox_history', {
+    ...(routerId === undefined ? {} : { routerId }),
+    ...(limit === undefined ? {} : { limit }),
+  });
 
 /** Items still needing something (review, approved, applying, failed, interrupted); of one router when given. */
 export const listRouterOutbox = (routerId?: number) =>

@@ -29,4 +29,9 @@ approvedBy: string | null, approvedAt: string | null, createdAt: string, updated
 /**
  * Why it is not applied (refused, sent back to review, interrupted), in words.
  */
-lastError: string, };
+lastError: string, 
+/**
+ * Delete ("Also remove from the router") queued this removal: once the
+ * router no longer has the neighbour, the session is deleted too.
+ */
+thenDelete: boolean, };

@@ -5,4 +5,4 @@ import type { PushOutcome } from "./PushOutcome";
 /**
  * What [`Peerdesk::push_or_queue`] did with a change.
  */
-export type PushOrQueued = { "outcome": "pushed", push: PushOutcome, } | { "outcome": "queued", item: OutboxItem, message: string, };
+export type PushOrQueued = { "outcome": "pushed", push: PushOutcome, item: OutboxItem, } | { "outcome": "queued", item: OutboxItem, message: string, };

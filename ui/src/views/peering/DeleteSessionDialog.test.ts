@@ -100,7 +100,7 @@ describe('DeleteSessionDialog', () => {
     const queued = await screen.findByTestId('delete-queued');
     expect(queued.textContent).toContain('Removal queued for edge1: applied when it is reachable');
     expect(queued.textContent).toContain('connection refused');
-    expect(queued.textContent).toContain('Not configured');
+    expect(queued.textContent).toContain('deleted once the router has dropped it');
     expect(ondeleted).not.toHaveBeenCalled();
     expect(screen.queryByTestId('delete-ok')).toBeNull();
     expect(screen.queryByTestId('delete-error')).toBeNull();

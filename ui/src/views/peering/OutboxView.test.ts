@@ -16,6 +16,7 @@ import type { SyncReport } from '$lib/bindings/SyncReport';
 
 const sync = vi.hoisted(() => ({
   listRouterOutbox: vi.fn(),
+  listOutboxHistory: vi.fn(),
   approveOutboxItem: vi.fn(),
   discardOutboxItem: vi.fn(),
   reorderOutboxItem: vi.fn(),
@@ -65,6 +66,7 @@ function item(id: number, extra: Partial<OutboxItem> = {}): OutboxItem {
     updatedAt: '',
     appliedAt: null,
     lastError: '',
+    thenDelete: false,
     ...extra,
   };
 }
@@ -91,6 +93,7 @@ beforeEach(() => {
   for (const f of Object.values(sync)) f.mockReset();
   devices.importSessions.mockReset();
   sync.routerReachability.mockResolvedValue([]);
+  sync.listOutboxHistory.mockResolvedValue([]);
   sync.listRouterOutbox.mockResolvedValue([
     item(1),
     item(2, {
@@ -180,6 +183,38 @@ describe('Outbox', () => {
     for (const h of events.finished) h({ ...report, routerId: 4, routerName: 'r2', drift: { onRouterOnly: [], missingOnRouter: [], differing: [] } });
     await waitFor(() => expect(screen.queryByTestId('outbox-item-1')).toBeNull());
     expect(screen.getByTestId('outbox-report-4').textContent).toContain('none');
+  });
+});
+
+describe('Outbox: Recent changes', () => {
+  it('lists applied and discarded items newest first with when, approver and the reviewed diff; none while empty', async () => {
+    sync.listOutboxHistory.mockResolvedValue([
+      item(7, {
+        status: 'applied',
+        appliedAt: '2025-03-04T15:00:00Z',
+        reviewedCurrent: '',
+        diff: [{ kind: 'added', text: ' neighbor 192.0.2.7 remote-as 64507' }],
+      }),
+      item(6, { status: 'discarded', approvedBy: null, lastError: 'superseded by the same change sent again' }),
+    ]);
+    render(OutboxView);
+    const history = await screen.findByTestId('outbox-history');
+    expect(sync.listOutboxHistory).toHaveBeenCalledWith(undefined, 50);
+    const rows = within(history).getAllByTestId(/^outbox-history-item-\d+$/);
+    expect(rows.map((r) => [r.dataset.testid, r.dataset.status])).toEqual([
+      ['outbox-history-item-7', 'applied'],
+      ['outbox-history-item-6', 'discarded'],
+    ]);
+    expect(rows[0].textContent).toContain('Alex Example');
+    expect(rows[0].textContent).toContain('Applied');
+    expect(screen.getByTestId('outbox-history-diff-7').textContent).toContain('+  neighbor 192.0.2.7 remote-as 64507');
+    expect(history.textContent).toContain('superseded by the same change sent again');
+  });
+
+  it('shows no Recent changes section when nothing was applied or discarded', async () => {
+    render(OutboxView);
+    await screen.findByTestId('outbox-router-3');
+    expect(screen.queryByTestId('outbox-history')).toBeNull();
   });
 });
 

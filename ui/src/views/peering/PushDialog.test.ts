@@ -5,8 +5,8 @@
 // the fingerprint shown is the one trusted; a changed key is a warning with an
 // explicit accept; a refused push shows the router's own message; a router
 // that cannot be reached gets the change queued (push_or_queue), for every
-// operation. Send calls sync's pushOrQueue; `api.pushSessionConfig` below
-// stands for core's push behind it when the router answers.
+// operation. Send calls sync's pushOrQueue with the lines the preview showed;
+// `corePush` below stands for core's push behind it when the router answers.
 import { render, screen, waitFor, within } from '@testing-library/svelte';
 import userEvent from '@testing-library/user-event';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
@@ -18,7 +18,6 @@ import type { Session } from '$lib/bindings/Session';
 
 const api = vi.hoisted(() => ({
   previewPush: vi.fn(),
-  pushSessionConfig: vi.fn(),
   renderSessionConfig: vi.fn(),
   routerHostKey: vi.fn(),
   probeRouterHostKey: vi.fn(),
@@ -28,6 +27,7 @@ const api = vi.hoisted(() => ({
 }));
 vi.mock('$lib/api/devices', () => api);
 const sync = vi.hoisted(() => ({ pushOrQueue: vi.fn() }));
+const corePush = vi.hoisted(() => vi.fn());
 vi.mock('$lib/api/sync', () => sync);
 
 import { configDialogs } from './configDialogs.svelte';
@@ -108,10 +108,12 @@ beforeEach(() => {
   for (const f of Object.values(api)) f.mockReset();
   api.previewPush.mockResolvedValue(preview);
   api.routerHostKey.mockResolvedValue(null);
+  corePush.mockReset();
   sync.pushOrQueue.mockReset();
   sync.pushOrQueue.mockImplementation(async (...args: unknown[]) => ({
     outcome: 'pushed',
-    push: await api.pushSessionConfig(...args),
+    push: await corePush(...args),
+    item: { ...queuedItem, status: 'applied', appliedAt: '2025-01-01T00:00:01Z' },
   }));
 });
 
@@ -136,6 +138,7 @@ const queuedItem: OutboxItem = {
   updatedAt: '2025-01-01T00:00:00Z',
   appliedAt: null,
   lastError: '',
+  thenDelete: false,
 };
 const queuedMessage =
   'r1 cannot be reached (127.0.0.1:2201: Connection refused). add of 192.0.2.10 is queued and will be applied when r1 is reachable.';
@@ -184,14 +187,14 @@ describe('a router that cannot be reached', () => {
     await user.click(screen.getByTestId('push-send'));
     expect((await screen.findByTestId('push-result')).dataset.outcome).toBe('queued');
     expect(sync.pushOrQueue.mock.calls[0].slice(0, 3)).toEqual([17, operation, {}]);
-    expect(api.pushSessionConfig).not.toHaveBeenCalled();
+    expect(corePush).not.toHaveBeenCalled();
   });
 });
 
 describe('1 click config', () => {
-  it('previews the router and the exact text and sends push_session_config (add, no overrides) only after Send', async () => {
+  it('previews the router and the exact text and sends it through push_or_queue (add, no overrides, the lines reviewed) only after Send', async () => {
     const push = deferred<PushOutcome>();
-    api.pushSessionConfig.mockReturnValue(push.promise);
+    corePush.mockReturnValue(push.promise);
     const { onchanged, user } = openAction('one-click-config');
 
     const proposed = await screen.findByTestId('push-proposed');
@@ -201,11 +204,12 @@ describe('1 click config', () => {
     expect(screen.getByTestId('push-current').textContent).toContain('no configuration for this neighbour');
     expect(screen.getByTestId('push-router').textContent).toBe('r1');
     // Previewing connects but changes nothing: no push before Send.
-    expect(api.pushSessionConfig).not.toHaveBeenCalled();
+    expect(corePush).not.toHaveBeenCalled();
 
     await user.click(screen.getByTestId('push-send'));
-    expect(api.pushSessionConfig).toHaveBeenCalledTimes(1);
-    expect(api.pushSessionConfig.mock.calls[0].slice(0, 3)).toEqual([17, 'add', {}]);
+    expect(corePush).toHaveBeenCalledTimes(1);
+    expect(corePush.mock.calls[0].slice(0, 3)).toEqual([17, 'add', {}]);
+    expect(corePush.mock.calls[0][4]).toBe(preview.current);
     expect(screen.getByTestId('push-spinner').textContent).toContain('Waiting for the session to come up…');
 
     push.resolve(outcome);
@@ -241,7 +245,7 @@ describe('1 click config', () => {
     await screen.findByTestId('push-proposed');
     await user.keyboard('{Escape}');
     expect(screen.queryByTestId('push-dialog')).toBeNull();
-    expect(api.pushSessionConfig).not.toHaveBeenCalled();
+    expect(corePush).not.toHaveBeenCalled();
   });
 
   it('shows a login or network failure in the dialog and says nothing was changed', async () => {
@@ -264,7 +268,7 @@ describe('Config Manager', () => {
       text: `rendered by core: ${JSON.stringify(o)}`,
       maxPrefixSource: 'one-time override',
     }));
-    api.pushSessionConfig.mockResolvedValue(outcome);
+    corePush.mockResolvedValue(outcome);
     const { user } = openAction('config-manager');
 
     await screen.findByTestId('push-proposed');
@@ -276,10 +280,10 @@ describe('Config Manager', () => {
     const overrides = { description: 'Alpha via Test-IX', maxPrefix: 250, importPolicy: 'ALPHA-IN', exportPolicy: 'OURS-OUT' };
     await waitFor(() => expect(screen.getByTestId('push-proposed').textContent).toBe(`rendered by core: ${JSON.stringify(overrides)}`));
     expect(api.renderSessionConfig).toHaveBeenLastCalledWith(17, 'add', overrides);
-    expect(api.pushSessionConfig).not.toHaveBeenCalled();
+    expect(corePush).not.toHaveBeenCalled();
 
     await user.click(screen.getByTestId('push-send'));
-    expect(api.pushSessionConfig.mock.calls[0].slice(0, 3)).toEqual([17, 'add', overrides]);
+    expect(corePush.mock.calls[0].slice(0, 3)).toEqual([17, 'add', overrides]);
     await screen.findByTestId('push-result');
   });
 });
@@ -298,7 +302,7 @@ describe('Config Manager extra lines', () => {
         ? { ...preview, diff: [{ kind: 'added', text: 'neighbor 192.0.2.10 timers 10 30' }] }
         : preview,
     );
-    api.pushSessionConfig.mockResolvedValue(outcome);
+    corePush.mockResolvedValue(outcome);
     const { user } = openAction('config-manager');
     await screen.findByTestId('push-proposed');
     await user.type(screen.getByTestId('cm-extra-lines'), ' neighbor 192.0.2.10 timers 10 30');
@@ -310,7 +314,7 @@ describe('Config Manager extra lines', () => {
     );
     expect(screen.getByTestId('push-diff').textContent).not.toContain('description Old');
     await user.click(screen.getByTestId('push-send'));
-    expect(api.pushSessionConfig.mock.calls[0].slice(0, 3)).toEqual([17, 'add', overrides]);
+    expect(corePush.mock.calls[0].slice(0, 3)).toEqual([17, 'add', overrides]);
   });
 
   it('shows a refused extra line inline on its field and does not send', async () => {
@@ -379,7 +383,7 @@ describe('host keys', () => {
 
 describe('a refused push', () => {
   it("shows the router's message, the rollback and the failed session", async () => {
-    api.pushSessionConfig.mockRejectedValue(
+    corePush.mockRejectedValue(
       new ApiError('rejected', 'r1 refused the change: % Unknown command: neighbor 192.0.2.10 maximum-prefix x'),
     );
     const { onchanged, user } = openAction('one-click-config');
@@ -402,12 +406,12 @@ describe('Admin down, Admin up, Remove from router', () => {
     ['admin-up', 'enable'],
     ['remove-from-router', 'remove'],
   ])('%s previews operation %s and sends it after confirmation', async (id, operation) => {
-    api.pushSessionConfig.mockResolvedValue({ ...outcome, message: `${operation} done`, bgpState: null });
+    corePush.mockResolvedValue({ ...outcome, message: `${operation} done`, bgpState: null });
     const { user } = openAction(id);
     await screen.findByTestId('push-proposed');
     expect(api.previewPush).toHaveBeenCalledWith(17, operation, {});
     await user.click(screen.getByTestId('push-send'));
-    expect(api.pushSessionConfig.mock.calls[0].slice(0, 3)).toEqual([17, operation, {}]);
+    expect(corePush.mock.calls[0].slice(0, 3)).toEqual([17, operation, {}]);
     expect((await screen.findByTestId('push-message')).textContent).toBe(`${operation} done`);
   });
 });
