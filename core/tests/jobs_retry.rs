@@ -80,7 +80,7 @@ fn offline_core() -> Fixture {
 }
 
 #[test]
-fn an_unreachable_peeringdb_sync_runs_again_in_five_minutes_backing_off_to_the_normal_interval() {
+fn an_unreachable_peeringdb_sync_runs_again_in_five_minutes_backing_off_to_at_most_an_hour() {
     let f = offline_core();
     let first = pending_sync(&f);
     assert_eq!(first.run_at, at(&f.clock, 1440));
@@ -107,10 +107,10 @@ fn an_unreachable_peeringdb_sync_runs_again_in_five_minutes_backing_off_to_the_n
     );
     assert_eq!(retry.every_minutes, Some(1440), "still the recurring sync");
 
-    // Each failed retry waits twice as long: 10, 20, 40 ... minutes.
+    // Each failed retry waits twice as long: 10, 20, 40 minutes, then hourly.
     let mut waits = Vec::new();
     let mut wait = 5;
-    for _ in 0..9 {
+    for _ in 0..6 {
         f.clock.advance(Minutes::minutes(wait));
         assert_eq!(
             f.core
@@ -125,8 +125,8 @@ fn an_unreachable_peeringdb_sync_runs_again_in_five_minutes_backing_off_to_the_n
     }
     assert_eq!(
         waits,
-        vec![10, 20, 40, 80, 160, 320, 640, 1280, 1440],
-        "doubling, capped at the normal interval"
+        vec![10, 20, 40, 60, 60, 60],
+        "doubling, at most an hour"
     );
 
     // The network is back: the run succeeds and the next is a day later.
@@ -159,4 +159,36 @@ fn a_sync_that_fails_for_another_reason_waits_for_its_normal_interval() {
     assert_eq!(f.core.run_due_jobs(&Refused, &NoEvents).unwrap(), 1);
     assert_eq!(f.core.get_job(first.id).unwrap().status, JobStatus::Failed);
     assert_eq!(pending_sync(&f).run_at, at(&f.clock, 1440));
+}
+
+#[test]
+fn a_router_answering_again_brings_a_waiting_peeringdb_retry_forward_and_nothing_else() {
+    let f = offline_core();
+    let first = pending_sync(&f);
+    assert!(
+        !f.core.network_returned().unwrap(),
+        "the regular daily run is not a retry: it keeps its time"
+    );
+    assert_eq!(pending_sync(&f).run_at, first.run_at);
+
+    f.clock.advance(Minutes::minutes(1440));
+    f.core
+        .run_due_jobs(&DefaultRunner::default(), &NoEvents)
+        .unwrap();
+    let retry = pending_sync(&f);
+    assert_eq!(retry.run_at, at(&f.clock, 5));
+    f.clock.advance(Minutes::minutes(2));
+    assert!(f.core.network_returned().unwrap());
+    assert_eq!(
+        pending_sync(&f).run_at,
+        at(&f.clock, 0),
+        "due now, not in 3 minutes"
+    );
+    assert_eq!(
+        f.core.run_due_jobs(&Succeeds, &NoEvents).unwrap(),
+        1,
+        "the scheduler's next round runs it"
+    );
+    assert_eq!(pending_sync(&f).run_at, at(&f.clock, 1440));
+    assert!(!f.core.network_returned().unwrap());
 }

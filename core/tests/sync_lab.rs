@@ -151,9 +151,10 @@ impl RouterTransport for HangingSession {
 
 const CHILD: &str = "a_child_process_syncs_until_it_is_killed";
 
-/// The process the kill -9 step of the lab test starts and kills: it opens
-/// the test's database and syncs the router until the hanging connection
-/// stops it right after the router took the change.
+/// The process the kill -9 steps of the lab test start and kill: it opens
+/// the test's database and syncs the router (or, with SYNC_CHILD_SESSION,
+/// sends that session's change now as the push dialog does) until the
+/// hanging connection stops it right after the router took the change.
 #[test]
 #[ignore = "started by the_outbox_waits_for_the_router_reports_drift_and_survives_a_crash"]
 fn a_child_process_syncs_until_it_is_killed() {
@@ -176,8 +177,21 @@ fn a_child_process_syncs_until_it_is_killed() {
         neighbour: var("SYNC_CHILD_NEIGHBOUR"),
         marker: var("SYNC_CHILD_MARKER").into(),
     }));
-    let _ = core.sync_router_with(router_id, WAIT);
-    panic!("the sync was to hang until killed");
+    match std::env::var("SYNC_CHILD_SESSION") {
+        Ok(id) => {
+            let _ = core.push_or_queue(
+                id.parse().unwrap(),
+                ConfigOperation::Add,
+                &OutboxOverrides::default(),
+                None,
+                WAIT,
+            );
+        }
+        Err(_) => {
+            let _ = core.sync_router_with(router_id, WAIT);
+        }
+    }
+    panic!("the push was to hang until killed");
 }
 
 #[test]
@@ -456,24 +470,31 @@ fn the_outbox_waits_for_the_router_reports_drift_and_survives_a_crash() {
     // (e) A real kill -9 of a process driving a push, right after the router took it.
     let s6 = session(&again, 108);
     let i6 = queue_approved(&again, s6.id);
-    let marker = lab.dir.join("sync-child-applied");
-    let mut child = Command::new(std::env::current_exe().unwrap())
-        .args(["--ignored", "--exact", CHILD, "--nocapture"])
-        .env("SYNC_CHILD_DB", &f.db_path)
-        .env("SYNC_CHILD_ROUTER", router.id.to_string())
-        .env("SYNC_CHILD_PORT", lab.ssh_port("r1").to_string())
-        .env("SYNC_CHILD_USER", r["user"].as_str().unwrap())
-        .env(
-            "SYNC_CHILD_PASSWORD_FILE",
-            lab.json["ssh"]["password_file"].as_str().unwrap(),
-        )
-        .env("SYNC_CHILD_NEIGHBOUR", "192.0.2.108")
-        .env("SYNC_CHILD_MARKER", &marker)
-        .spawn()
-        .unwrap();
-    wait_until(Duration::from_secs(60), || marker.exists());
-    child.kill().unwrap(); // SIGKILL
-    child.wait().unwrap();
+    // Starts the child process driving a push of `neighbour` (a sync, or the
+    // session's change sent now) and kills it (SIGKILL) once the router took it.
+    let kill_mid_push = |neighbour: &str, send_now: Option<i64>| {
+        let marker = lab.dir.join(format!("sync-child-applied-{neighbour}"));
+        let mut cmd = Command::new(std::env::current_exe().unwrap());
+        cmd.args(["--ignored", "--exact", CHILD, "--nocapture"])
+            .env("SYNC_CHILD_DB", &f.db_path)
+            .env("SYNC_CHILD_ROUTER", router.id.to_string())
+            .env("SYNC_CHILD_PORT", lab.ssh_port("r1").to_string())
+            .env("SYNC_CHILD_USER", r["user"].as_str().unwrap())
+            .env(
+                "SYNC_CHILD_PASSWORD_FILE",
+                lab.json["ssh"]["password_file"].as_str().unwrap(),
+            )
+            .env("SYNC_CHILD_NEIGHBOUR", neighbour)
+            .env("SYNC_CHILD_MARKER", &marker);
+        if let Some(id) = send_now {
+            cmd.env("SYNC_CHILD_SESSION", id.to_string());
+        }
+        let mut child = cmd.spawn().unwrap();
+        wait_until(Duration::from_secs(60), || marker.exists());
+        child.kill().unwrap(); // SIGKILL
+        child.wait().unwrap();
+    };
+    kill_mid_push("192.0.2.108", None);
     assert_eq!(
         again.get_outbox_item(i6.id).unwrap().status,
         OutboxStatus::Applying,
@@ -578,5 +599,36 @@ fn the_outbox_waits_for_the_router_reports_drift_and_survives_a_crash() {
     assert_eq!(
         restarted.get_session(s10.id).unwrap().bgp_state,
         Some(BgpState::Established)
+    );
+
+    // (f) kill -9 of a process sending a change now, right after the router
+    // took it: its item is found applying, interrupted at the next start, and
+    // the sync records what the router has.
+    let s11 = session(&restarted, 101);
+    kill_mid_push("192.0.2.101", Some(s11.id));
+    let left = restarted.list_router_outbox(Some(router.id)).unwrap();
+    let cut: Vec<_> = left.iter().filter(|i| i.session_id == s11.id).collect();
+    assert_eq!(cut.len(), 1, "{left:?}");
+    assert_eq!(
+        cut[0].status,
+        OutboxStatus::Applying,
+        "the dead process left it applying"
+    );
+    assert!(lab.running("r1").contains("neighbor 192.0.2.101 "));
+    let last = Peerdesk::open(&f.db_path, f.secrets.clone(), f.clock.clone()).unwrap();
+    assert_eq!(last.start_sync().unwrap(), vec![cut[0].id]);
+    let report = last.sync_router_with(router.id, WAIT).unwrap();
+    assert_eq!(
+        report
+            .reconciled
+            .iter()
+            .map(|i| (i.item_id, i.outcome))
+            .collect::<Vec<_>>(),
+        vec![(cut[0].id, ItemOutcome::Applied)]
+    );
+    assert_eq!(
+        last.get_session(s11.id).unwrap().config_state,
+        ConfigState::Configured,
+        "the session's state matches the router after the restart"
     );
 }

@@ -386,9 +386,15 @@ fn parse_time(text: &str, field: &'static str) -> Result<DateTime<Utc>> {
 /// Marks a PeeringDB sync run that retries one that could not reach PeeringDB.
 const RETRY_SUFFIX: &str = ": retry, PeeringDB could not be reached";
 
+/// The longest a PeeringDB sync that could not reach PeeringDB waits before
+/// it tries again, in minutes (sooner when a router answers again, see
+/// [`Peerdesk::network_returned`]).
+pub const PEERINGDB_RETRY_MAX_MINUTES: u32 = 60;
+
 /// Minutes until the next try after a PeeringDB sync could not reach
 /// PeeringDB: 5 after a regular run; after a retry (that waited `waited`
-/// minutes) twice that wait; never more than the normal interval `every`.
+/// minutes) twice that wait; never more than an hour
+/// ([`PEERINGDB_RETRY_MAX_MINUTES`]) or the normal interval `every`.
 pub(crate) fn peeringdb_retry_minutes(after_retry: bool, waited: i64, every: u32) -> u32 {
     const FIRST: i64 = 5;
     let next = if after_retry {
@@ -396,7 +402,10 @@ pub(crate) fn peeringdb_retry_minutes(after_retry: bool, waited: i64, every: u32
     } else {
         FIRST
     };
-    u32::try_from(next).unwrap_or(u32::MAX).min(every)
+    u32::try_from(next)
+        .unwrap_or(u32::MAX)
+        .min(every)
+        .min(PEERINGDB_RETRY_MAX_MINUTES)
 }
 
 fn recurring_title(kind: JobKind, every: u32) -> String {
@@ -726,6 +735,21 @@ impl Peerdesk {
             &self.now(),
         )?;
         Ok(())
+    }
+
+    /// The network looks back (the background sync saw a router that could
+    /// not be reached answer again): a PeeringDB sync waiting to retry after
+    /// it could not reach PeeringDB is brought forward to now, so the
+    /// scheduler runs it at its next round. Returns whether there was one.
+    pub fn network_returned(&self) -> Result<bool> {
+        let now = self.now();
+        let n = self.db()?.execute(
+            "UPDATE jobs SET run_at = ?1
+             WHERE kind = 'peeringdb_sync' AND status = 'scheduled'
+               AND substr(title, -length(?2)) = ?2 AND run_at > ?1",
+            rusqlite::params![now, RETRY_SUFFIX],
+        )?;
+        Ok(n > 0)
     }
 
     /// What the app does first on open: jobs a dead process left running become
@@ -1255,7 +1279,9 @@ mod tests {
     fn peeringdb_retries_start_at_five_minutes_double_and_stop_at_the_interval() {
         assert_eq!(peeringdb_retry_minutes(false, 1440, 1440), 5);
         assert_eq!(peeringdb_retry_minutes(true, 5, 1440), 10);
-        assert_eq!(peeringdb_retry_minutes(true, 1000, 1440), 1440);
+        assert_eq!(peeringdb_retry_minutes(true, 1000, 1440), 60);
+        assert_eq!(peeringdb_retry_minutes(true, 40, 1440), 60);
+        assert_eq!(peeringdb_retry_minutes(true, 20, 30), 30);
         assert_eq!(
             peeringdb_retry_minutes(true, 0, 1440),
             5,

@@ -1163,6 +1163,14 @@ fn sync_tick(
             );
         }
     }
+    // A router that could not be reached answers again: the network is
+    // likely back, so a PeeringDB sync waiting to retry goes now.
+    if all
+        .iter()
+        .any(|r| r.reachable == Some(true) && previous.get(&r.router_id) == Some(&Some(false)))
+    {
+        core.network_returned()?;
+    }
     // What was reported now: a change during the syncs below shows next round.
     let reported = all.iter().map(|r| (r.router_id, r.reachable)).collect();
     let mut outcomes = Vec::new();
