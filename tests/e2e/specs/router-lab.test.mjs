@@ -10,7 +10,7 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 import { click, e2eTest, textOf, waitFor, waitForText, waitGone } from "../harness.mjs";
 import { isRoot, labDown, labUp, vtysh } from "../lab.mjs";
-import { EXCHANGE, addExchange, addRouterWithPeerGroup, addSession, openSessions, rowAction, sessionRowsWith } from "../flows.mjs";
+import { EXCHANGE, addExchange, addRouterWithPeerGroup, addSession, openPeering, openSessions, rowAction, sessionRowsWith } from "../flows.mjs";
 
 if (!isRoot && process.env.PEERDESK_REQUIRE_LAB !== "1") {
   test("1 click config against the FRR lab router", { skip: "the router lab needs root for network namespaces (CI runs as root)" }, () => {});
@@ -67,6 +67,14 @@ if (!isRoot && process.env.PEERDESK_REQUIRE_LAB !== "1") {
       await waitForText(b, `session-row-${sessionId}`, "Established", { timeout: 30_000 });
       const running = vtysh(r1, "show running-config");
       assert.match(running, new RegExp(`neighbor ${far.ipv4.replaceAll(".", "\\.")} peer-group IX-V4`), "the router's configuration has the neighbour");
+
+      // The change sent is recorded in the outbox: applied, with the diff reviewed in the dialog.
+      await openPeering(b, "outbox");
+      await waitFor(b, "outbox-history");
+      const rows = await b.$$('[data-testid^="outbox-history-item-"]');
+      assert.equal(rows.length, 1, "one change recorded");
+      assert.equal(await rows[0].getAttribute("data-status"), "applied");
+      assert.match(await rows[0].getText(), new RegExp(far.ipv4.replaceAll(".", "\\.")));
     } finally {
       labDown(lab);
     }
