@@ -71,7 +71,11 @@ fn lab(platform: Platform) -> Lab {
 
 impl Lab {
     fn replay(&self, transcript: &str) -> Arc<Transcript> {
-        let t = Transcript::load(transcript);
+        self.replay_chain(&[transcript])
+    }
+
+    fn replay_chain(&self, transcripts: &[&str]) -> Arc<Transcript> {
+        let t = Transcript::load_chain(transcripts);
         self.f
             .core
             .set_router_connector(Arc::new(Replay(t.clone())));
@@ -572,7 +576,8 @@ fn sros_is_render_only_and_no_connection_is_made() {
 }
 
 /// Every change sent now is an outbox item: the push dialog's Send (push_or_queue)
-/// records it approved and applied, with the lines the user reviewed and the
+/// reads the neighbour's lines again (unchanged since the review), records
+/// the item approved and applied, with the lines the user reviewed and the
 /// diff; a refusal leaves it failed with the router's words; sending the same
 /// change again supersedes the failed one.
 #[test]
@@ -590,7 +595,7 @@ fn a_change_sent_now_is_recorded_in_the_outbox_failed_or_applied() {
         )
     };
 
-    let t = l.replay("junos-rejected");
+    let t = l.replay_chain(&["junos-read-empty", "junos-rejected"]);
     let err = send().unwrap_err();
     assert_eq!(err.kind(), ErrorKind::Rejected, "{err}");
     t.finish();
@@ -602,7 +607,7 @@ fn a_change_sent_now_is_recorded_in_the_outbox_failed_or_applied() {
     assert!(failed.approved_by.is_some() && failed.approved_at.is_some());
     assert!(failed.applied_at.is_none());
 
-    let t = l.replay("junos-add");
+    let t = l.replay_chain(&["junos-read-empty", "junos-add"]);
     let sent = send().unwrap();
     let PushOrQueued::Pushed { push, item } = sent else {
         panic!("the router answers: {sent:?}")
@@ -644,4 +649,52 @@ fn a_change_sent_now_is_recorded_in_the_outbox_failed_or_applied() {
     );
     l.f.core.refresh_session_states(l.router.id).unwrap();
     t.finish();
+}
+
+/// The router's lines for the neighbour changed between the push dialog's
+/// review and Send (someone configured it by hand): nothing is sent, the error
+/// is a conflict on `reviewedCurrent`, and the attempt is recorded as not sent.
+#[test]
+fn a_neighbour_changed_since_the_review_is_not_pushed() {
+    use peerdesk_core::sync::{OutboxOverrides, OutboxStatus};
+    let l = lab(Platform::Junos);
+    let s = l.session("192.0.2.100");
+    // The review showed no lines for 192.0.2.100; the router has some now.
+    let t = l.replay("junos-preview");
+    let err =
+        l.f.core
+            .push_or_queue(
+                s.id,
+                ConfigOperation::Add,
+                &OutboxOverrides::default(),
+                Some(""),
+                Duration::ZERO,
+            )
+            .unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::Conflict, "{err}");
+    assert_eq!(err.field(), Some("reviewedCurrent"));
+    assert!(
+        err.to_string().contains("changed since it was reviewed"),
+        "{err}"
+    );
+    t.finish(); // the read, and nothing after it
+    assert_eq!(t.sent().len(), 1);
+    assert_eq!(
+        l.f.core.get_session(s.id).unwrap().config_state,
+        ConfigState::NotConfigured
+    );
+    let record = l.f.core.list_outbox_history(Some(l.router.id), 5).unwrap();
+    assert_eq!(record.len(), 1);
+    assert_eq!(record[0].status, OutboxStatus::Discarded);
+    assert!(
+        record[0].last_error.starts_with("not sent: "),
+        "{}",
+        record[0].last_error
+    );
+    assert!(l
+        .f
+        .core
+        .list_router_outbox(Some(l.router.id))
+        .unwrap()
+        .is_empty());
 }

@@ -5,7 +5,8 @@
 //! the router could not be reached; failed when the router refused it;
 //! interrupted when the connection dropped with the router's state unknown
 //! (the next sync reads the router); discarded when nothing was sent
-//! (credentials, host key: the user deals with those now). So every change
+//! (credentials, host key, or the router's lines changed since the review:
+//! the user deals with those now). So every change
 //! meant for a router has one record with its rendered text, the diff it was
 //! reviewed against when there was one, who approved it and what became of
 //! it, and a process killed mid-push leaves an item the next start
@@ -160,7 +161,8 @@ impl Peerdesk {
             Error::AuthFailed(_)
             | Error::HostKeyUnknown { .. }
             | Error::HostKeyMismatch { .. }
-            | Error::Secrets(_) => (OutboxStatus::Discarded, format!("not sent: {message}")),
+            | Error::Secrets(_)
+            | Error::Conflict { .. } => (OutboxStatus::Discarded, format!("not sent: {message}")),
             Error::ConnectionLost {
                 restored: false, ..
             } => (OutboxStatus::Interrupted, message),

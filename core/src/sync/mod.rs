@@ -267,9 +267,12 @@ impl Peerdesk {
     /// user reviewed (the push dialog's preview), kept with the diff. When the
     /// router cannot be reached (known from its last probe and a fresh one,
     /// or found by the push) the item stays approved for the background sync,
-    /// which is asked to probe that router at its next round. Any other
-    /// error (refused, credentials, host key) is returned as from the push:
-    /// those need the user now, not a retry later; the item records it.
+    /// which is asked to probe that router at its next round. With
+    /// `reviewed_current`, the router's lines are read again first: when they
+    /// changed since the review, nothing is sent and the error is a conflict
+    /// (field `reviewedCurrent`). Any other error (refused, credentials, host
+    /// key) is returned as from the push: those need the user now, not a
+    /// retry later; the item records it.
     pub fn push_or_queue(
         &self,
         session_id: i64,
@@ -286,6 +289,34 @@ impl Peerdesk {
             return Ok(PushOrQueued::Queued { item, message });
         }
         let id = self.open_direct_item(&router, &s, op, overrides, reviewed_current, false)?;
+        // What the user reviewed must still be what the router has: someone
+        // may have changed the neighbour since the dialog read it.
+        if let Some(reviewed) = reviewed_current {
+            let looked = self.preview_push(session_id, op, &overrides.to_config());
+            match self.reach(&router, looked) {
+                Ok(now) if !drift::still_matches(Some(reviewed), op, &now.current) => {
+                    let e = Error::conflict(
+                        "reviewedCurrent",
+                        format!(
+                            "{}'s configuration of {} changed since it was reviewed; nothing was sent: review the new diff and send again",
+                            router.name, s.peer_ip
+                        ),
+                    );
+                    self.settle_direct_item(id, Err(&e))?;
+                    return Err(e);
+                }
+                Ok(_) => {}
+                Err(e) => {
+                    return match self.settle_direct_item(id, Err(&e))? {
+                        direct::Settled::Queued(item) => Ok(PushOrQueued::Queued {
+                            message: Self::queued_message(&router, &s, op, &e),
+                            item,
+                        }),
+                        _ => Err(e),
+                    }
+                }
+            }
+        }
         let pushed =
             self.push_session_config(session_id, op, &overrides.to_config(), wait_for_peer);
         match self.reach(&router, pushed) {

@@ -103,6 +103,23 @@ impl Transcript {
         })
     }
 
+    /// Several transcripts replayed one after the other, as one (a review
+    /// read, then the push).
+    pub fn load_chain(names: &[&str]) -> Arc<Transcript> {
+        let mut steps = Vec::new();
+        for name in names {
+            let one = Transcript::load(name);
+            let one = Arc::try_unwrap(one).unwrap_or_else(|_| unreachable!("just loaded"));
+            steps.extend(one.steps);
+        }
+        Arc::new(Transcript {
+            name: names.join(" + "),
+            steps,
+            next: Mutex::new(0),
+            connections: Mutex::new(0),
+        })
+    }
+
     /// Fails the test unless every step was sent.
     pub fn finish(&self) {
         let next = *self.next.lock().unwrap_or_else(|p| p.into_inner());

@@ -233,6 +233,38 @@ describe('1 click config', () => {
     ]);
   });
 
+  it('a router changed since the review: nothing sent, the new lines and diff shown, Send again sends with them', async () => {
+    const changed: PushPreview = {
+      ...preview,
+      current: 'router bgp 64496\n neighbor 192.0.2.10 remote-as 64500\n',
+      diff: [{ kind: 'same', text: 'neighbor 192.0.2.10 remote-as 64500' }],
+    };
+    sync.pushOrQueue.mockRejectedValueOnce(
+      new ApiError(
+        'conflict',
+        "r1's configuration of 192.0.2.10 changed since it was reviewed; nothing was sent: review the new diff and send again",
+        'reviewedCurrent',
+      ),
+    );
+    const { user } = openAction('one-click-config');
+    await screen.findByTestId('push-proposed');
+    api.previewPush.mockResolvedValue(changed);
+    await user.click(screen.getByTestId('push-send'));
+    const notice = await screen.findByTestId('push-changed');
+    expect(notice.textContent).toContain('nothing was sent');
+    expect(notice.getAttribute('role')).toBe('alert');
+    expect(api.previewPush).toHaveBeenCalledTimes(2);
+    expect(screen.getByTestId('push-current').textContent).toContain('neighbor 192.0.2.10 remote-as 64500');
+    expect(screen.getByTestId('push-diff').querySelectorAll('[data-kind="same"]').length).toBe(1);
+    expect(screen.queryByTestId('push-result')).toBeNull();
+
+    corePush.mockResolvedValue(outcome);
+    await user.click(screen.getByTestId('push-send'));
+    expect((await screen.findByTestId('push-result')).dataset.outcome).toBe('done');
+    expect(sync.pushOrQueue).toHaveBeenCalledTimes(2);
+    expect(sync.pushOrQueue.mock.calls[1][4]).toBe(changed.current);
+  });
+
   it('sends nothing on Cancel, nor on Escape', async () => {
     const { user } = openAction('one-click-config');
     await screen.findByTestId('push-proposed');
