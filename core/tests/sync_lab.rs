@@ -519,6 +519,36 @@ fn the_outbox_waits_for_the_router_reports_drift_and_survives_a_crash() {
     // (e) A change sent now is an outbox item too: approved, applied, with the
     // diff the user reviewed (the neighbour had no lines yet).
     let s9 = session(&restarted, 109);
+    // Reviewed with no lines for 192.0.2.109, then configured by hand on the
+    // router before Send: nothing is sent.
+    lab.vtysh_lines(
+        "r1",
+        &[
+            "configure terminal",
+            "router bgp 64496",
+            "neighbor 192.0.2.109 remote-as 64509",
+        ],
+    );
+    let by_hand = lab.running("r1");
+    let e = restarted
+        .push_or_queue(
+            s9.id,
+            ConfigOperation::Add,
+            &OutboxOverrides::default(),
+            Some(""),
+            WAIT,
+        )
+        .unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::Conflict, "{e}");
+    assert_eq!(lab.running("r1"), by_hand, "nothing was sent");
+    lab.vtysh_lines(
+        "r1",
+        &[
+            "configure terminal",
+            "router bgp 64496",
+            "no neighbor 192.0.2.109",
+        ],
+    );
     let sent = restarted
         .push_or_queue(
             s9.id,
