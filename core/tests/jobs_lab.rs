@@ -113,6 +113,22 @@ fn a_scheduled_configuration_of_two_sessions_runs_at_its_time_and_both_reach_est
         assert_eq!(s.config_state, ConfigState::Configured);
         assert_eq!(s.bgp_state, Some(BgpState::Established), "{}", s.peer_ip);
     }
+    // Each session's change is an outbox item, applied, with what the
+    // router had for the neighbour right before (nothing) and the diff.
+    let applied = f.core.list_outbox_history(None, 10).unwrap();
+    assert_eq!(applied.len(), 2, "{applied:?}");
+    for item in &applied {
+        assert_eq!(item.status, peerdesk_core::sync::OutboxStatus::Applied);
+        assert!(ids.contains(&item.session_id));
+        assert_eq!(item.reviewed_current.as_deref(), Some(""));
+        assert!(
+            item.diff.iter().any(|d| d
+                .text
+                .contains(&format!("neighbor {} peer-group", item.peer_ip))),
+            "{:?}",
+            item.diff
+        );
+    }
     let vtysh: Vec<String> = r["vtysh"]
         .as_array()
         .unwrap()

@@ -1305,6 +1305,11 @@ pub struct BatchOutcome {
     pub established: u32,
     pub message: String,
     pub log: Vec<String>,
+    /// Each session's neighbour lines before the push (passwords masked), by
+    /// session id: kept with the outbox items as what was changed.
+    #[serde(skip)]
+    #[ts(skip)]
+    pub before: Vec<(i64, String)>,
 }
 
 impl crate::Peerdesk {
@@ -1497,6 +1502,15 @@ impl crate::Peerdesk {
                 sessions.len()
             ),
             log,
+            before: sessions
+                .iter()
+                .map(|s| {
+                    (
+                        s.id,
+                        mask_passwords(&frr_neighbor_text(&before, &s.peer_ip)),
+                    )
+                })
+                .collect(),
         })
     }
 }

@@ -1109,6 +1109,9 @@ impl Peerdesk {
                 Ok(done) => {
                     report.log = done.log;
                     for (s, item) in batch.iter().zip(&items) {
+                        if let Some((_, before)) = done.before.iter().find(|(id, _)| *id == s.id) {
+                            let _ = self.record_before(*item, &router, before);
+                        }
                         let _ = self.settle_direct_item(*item, Ok(()));
                         let now = self.get_session(s.id).unwrap_or_else(|_| s.clone());
                         report

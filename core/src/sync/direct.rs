@@ -178,6 +178,31 @@ impl Peerdesk {
         Ok(Settled::NotApplied)
     }
 
+    /// Records the router's lines for the neighbour as they were right before
+    /// a change sent now with no review of its own (Configure Sessions), and
+    /// the diff against them.
+    pub(crate) fn record_before(&self, item_id: i64, router: &Router, current: &str) -> Result<()> {
+        let conn = self.db()?;
+        let item = store::get(&conn, item_id)?;
+        if item.reviewed_current.is_some() {
+            return Ok(());
+        }
+        let diff = crate::devices::push::review_diff(
+            router.platform,
+            item.operation,
+            &item.peer_ip,
+            current,
+            &item.rendered,
+        );
+        store::set_reviewed(
+            &conn,
+            item_id,
+            Some(current),
+            &store::diff_text(&diff),
+            &self.now(),
+        )
+    }
+
     /// The sentence for a change queued because its router cannot be reached.
     pub(crate) fn queued_message(
         router: &Router,
