@@ -530,15 +530,16 @@ fn the_outbox_waits_for_the_router_reports_drift_and_survives_a_crash() {
         ],
     );
     let by_hand = lab.running("r1");
-    let e = restarted
-        .push_or_queue(
+    let send_s9 = || {
+        restarted.push_or_queue(
             s9.id,
             ConfigOperation::Add,
             &OutboxOverrides::default(),
             Some(""),
             WAIT,
         )
-        .unwrap_err();
+    };
+    let e = send_s9().unwrap_err();
     assert_eq!(e.kind(), ErrorKind::Conflict, "{e}");
     assert_eq!(lab.running("r1"), by_hand, "nothing was sent");
     lab.vtysh_lines(
@@ -549,15 +550,7 @@ fn the_outbox_waits_for_the_router_reports_drift_and_survives_a_crash() {
             "no neighbor 192.0.2.109",
         ],
     );
-    let sent = restarted
-        .push_or_queue(
-            s9.id,
-            ConfigOperation::Add,
-            &OutboxOverrides::default(),
-            Some(""),
-            WAIT,
-        )
-        .unwrap();
+    let sent = send_s9().unwrap();
     let PushOrQueued::Pushed { push, item } = sent else {
         panic!("the router answers: {sent:?}")
     };

@@ -13,7 +13,6 @@
 //! reconciles.
 
 use super::{masked, store, OutboxItem, OutboxOverrides, OutboxStatus};
-use crate::audit::{self, AuditAction};
 use crate::devices::Router;
 use crate::error::{Error, Result};
 use crate::peering::Session;
@@ -119,21 +118,16 @@ impl Peerdesk {
             "",
             &now,
         )?;
-        let item = store::get(&tx, id)?;
-        audit::record(
+        store::audited_new(
             &tx,
+            id,
             &now,
-            "outbox_item",
-            Some(id),
-            AuditAction::Create,
             &format!(
                 "{} {} on {}: approved by {by}, sent now",
                 op.as_str(),
                 s.peer_ip,
                 router.name
             ),
-            None::<&()>,
-            Some(&item),
         )?;
         tx.commit()?;
         Ok(id)

@@ -409,13 +409,10 @@ impl Peerdesk {
         if let Some(by) = &approver {
             store::approve(&tx, id, by, &now)?;
         }
-        let item = store::get(&tx, id)?;
-        audit::record(
+        let item = store::audited_new(
             &tx,
+            id,
             &now,
-            "outbox_item",
-            Some(id),
-            AuditAction::Create,
             &format!(
                 "Queued {} {} for {}{}",
                 op.as_str(),
@@ -427,8 +424,6 @@ impl Peerdesk {
                     ""
                 }
             ),
-            None::<&()>,
-            Some(&item),
         )?;
         tx.commit()?;
         Ok(item)

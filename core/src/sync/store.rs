@@ -126,6 +126,27 @@ pub(super) fn insert(conn: &Connection, item: &NewItem<'_>, now: &str) -> Result
     Ok(conn.last_insert_rowid())
 }
 
+/// The item just inserted, with its creation recorded in the audit log.
+pub(super) fn audited_new(
+    conn: &Connection,
+    id: i64,
+    now: &str,
+    summary: &str,
+) -> Result<OutboxItem> {
+    let item = get(conn, id)?;
+    crate::audit::record(
+        conn,
+        now,
+        "outbox_item",
+        Some(id),
+        crate::audit::AuditAction::Create,
+        summary,
+        None::<&()>,
+        Some(&item),
+    )?;
+    Ok(item)
+}
+
 pub(super) fn get(conn: &Connection, id: i64) -> Result<OutboxItem> {
     conn.query_row(
         &format!("SELECT {COLUMNS} FROM {FROM} WHERE o.id = ?1"),
