@@ -8,11 +8,8 @@ mod common;
 
 use common::lab::*;
 use common::*;
-use peerdesk_core::devices::ssh::{HostKey, Output, RouterSession, SshAuth, SshTarget};
-use peerdesk_core::devices::transport::{RouterConnector, RouterTransport};
 use peerdesk_core::devices::{AuthMethod, Platform, RouterChanges};
 use peerdesk_core::peering::{BgpState, ConfigState, NewPeerGroup, SessionType};
-use peerdesk_core::secrets::Secret;
 use peerdesk_core::templating::config::{ConfigOperation, ConfigOverrides};
 use peerdesk_core::values::AddressFamily;
 use peerdesk_core::ErrorKind;
@@ -423,22 +420,31 @@ fn configuration_reaches_real_frr_and_bird_routers_safely() {
     f.core.update_router(r1.id, &changes).unwrap();
     let before = lab.vtysh("r1", "show running-config");
     let s_drop = session(r1.id, "64504", "192.0.2.104");
-    let dropper = Arc::new(DropAfterApply {
-        port: changes.ssh_port as u16,
-        user: lab.router("r1")["user"].as_str().unwrap().into(),
-        password: lab.password(),
-        key: f.core.router_host_key(r1.id).unwrap().unwrap(),
-        sshd_pid: std::fs::read_to_string(lab.dir.join("r1/ssh/sshd.pid"))
-            .unwrap()
-            .trim()
-            .parse()
-            .unwrap(),
-        dropped: Arc::new(AtomicBool::new(false)),
-    });
-    f.core.set_router_connector(dropper.clone());
+    // Once, right after the router ran `configure terminal …`, the sshd
+    // processes serving the connection are killed: the TCP connection really
+    // drops between the change and its read-back.
+    let sshd_pid: u32 = std::fs::read_to_string(lab.dir.join("r1/ssh/sshd.pid"))
+        .unwrap()
+        .trim()
+        .parse()
+        .unwrap();
+    let dropped = Arc::new(AtomicBool::new(false));
+    let drop_once = dropped.clone();
+    f.core.set_router_connector(Arc::new(lab.hooked_login(
+        "r1",
+        f.core.router_host_key(r1.id).unwrap().unwrap(),
+        Arc::new(move |command, run| {
+            let out = run();
+            if command.starts_with("configure terminal") && !drop_once.swap(true, Ordering::SeqCst)
+            {
+                kill_descendants(sshd_pid);
+            }
+            out
+        }),
+    )));
     let e = push(s_drop.id, ConfigOperation::Add, 5).unwrap_err();
     assert!(
-        dropper.dropped.load(Ordering::SeqCst),
+        dropped.load(Ordering::SeqCst),
         "the test cut the connection"
     );
     assert_eq!(e.kind(), ErrorKind::ConnectionLost, "{e}");
@@ -456,66 +462,6 @@ fn configuration_reaches_real_frr_and_bird_routers_safely() {
         ConfigState::NotConfigured,
         "a push cut short is not recorded as configured"
     );
-}
-
-/// Real SSH to a lab router that, once, kills the sshd processes serving the
-/// connection right after the router ran `configure terminal …`: the TCP
-/// connection really drops between the change and its read-back.
-struct DropAfterApply {
-    port: u16,
-    user: String,
-    password: String,
-    key: HostKey,
-    sshd_pid: u32,
-    dropped: Arc<AtomicBool>,
-}
-
-struct DroppingSession {
-    ssh: RouterSession,
-    sshd_pid: u32,
-    dropped: Arc<AtomicBool>,
-}
-
-impl RouterConnector for DropAfterApply {
-    fn connect(
-        &self,
-        _router: &peerdesk_core::devices::Router,
-    ) -> peerdesk_core::Result<Box<dyn RouterTransport>> {
-        let ssh = RouterSession::connect(
-            &SshTarget {
-                host: "127.0.0.1".into(),
-                port: self.port,
-                user: self.user.clone(),
-                auth: SshAuth::Password(Secret::new(self.password.clone())),
-                timeout: Duration::from_secs(10),
-            },
-            Some(&self.key),
-        )?;
-        Ok(Box::new(DroppingSession {
-            ssh,
-            sshd_pid: self.sshd_pid,
-            dropped: self.dropped.clone(),
-        }))
-    }
-}
-
-impl RouterTransport for DroppingSession {
-    fn exec(&self, command: &str) -> peerdesk_core::Result<Output> {
-        let out = self.ssh.exec(command);
-        if command.starts_with("configure terminal") && !self.dropped.swap(true, Ordering::SeqCst) {
-            kill_descendants(self.sshd_pid);
-        }
-        out
-    }
-    fn upload(&self, path: &str, bytes: &[u8]) -> peerdesk_core::Result<()> {
-        self.ssh.upload(path, bytes)
-    }
-    fn read(&self, path: &str) -> peerdesk_core::Result<Option<String>> {
-        self.ssh.read(path)
-    }
-    fn remove(&self, path: &str) -> peerdesk_core::Result<()> {
-        self.ssh.remove(path)
-    }
 }
 
 /// SIGKILL to every process below `pid` (the lab sshd's per-connection

@@ -353,24 +353,7 @@ async fn the_background_task_interrupts_probes_and_retries_a_failing_sync_on_the
     new.mgmt_address = "127.0.0.1".into();
     new.ssh_port = i64::from(listener.local_addr().unwrap().port());
     let router = f.core.add_router(&new).unwrap();
-    let s = f
-        .core
-        .add_session(&peerdesk_core::peering::NewSession {
-            session_type: peerdesk_core::peering::SessionType::Peer,
-            exchange_id: Some(ix.id),
-            router_id: router.id,
-            asn: "64500".into(),
-            peer_name: "Example Peer".into(),
-            as_set: String::new(),
-            peer_ipv4: Some("192.0.2.100".into()),
-            peer_group_v4: None,
-            peer_ipv6: None,
-            peer_group_v6: None,
-            md5_password: None,
-            notes: String::new(),
-        })
-        .unwrap()
-        .remove(0);
+    let s = peer_at_100(&f, &ix, &router);
     let item = f
         .core
         .queue_change(s.id, ConfigOperation::Add, &OutboxOverrides::default())
@@ -425,21 +408,13 @@ async fn the_background_task_interrupts_probes_and_retries_a_failing_sync_on_the
     assert_eq!(failed.len(), 3);
 }
 
-/// A router on loopback at a port nothing listens on, with a password stored
-/// (so the push gets as far as connecting), and one session on it.
-fn router_at_closed_port(f: &Fixture) -> (peerdesk_core::devices::Router, i64) {
-    let ix = exchange(&f.core, "Example IX", "192.0.2.0/24", "2001:db8:1::/64");
-    let port = {
-        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-        listener.local_addr().unwrap().port()
-    };
-    let mut new = new_router("edge1", vec![attach(&ix, "192.0.2.1", "2001:db8:1::1")]);
-    new.mgmt_address = "127.0.0.1".into();
-    new.ssh_port = i64::from(port);
-    new.password = Some("lab-password".into());
-    let router = f.core.add_router(&new).unwrap();
-    let s = f
-        .core
+/// One session with AS64500 at 192.0.2.100 on `router`, no peer group.
+fn peer_at_100(
+    f: &Fixture,
+    ix: &peerdesk_core::peering::Exchange,
+    router: &peerdesk_core::devices::Router,
+) -> peerdesk_core::peering::Session {
+    f.core
         .add_session(&peerdesk_core::peering::NewSession {
             session_type: peerdesk_core::peering::SessionType::Peer,
             exchange_id: Some(ix.id),
@@ -455,7 +430,23 @@ fn router_at_closed_port(f: &Fixture) -> (peerdesk_core::devices::Router, i64) {
             notes: String::new(),
         })
         .unwrap()
-        .remove(0);
+        .remove(0)
+}
+
+/// A router on loopback at a port nothing listens on, with a password stored
+/// (so the push gets as far as connecting), and one session on it.
+fn router_at_closed_port(f: &Fixture) -> (peerdesk_core::devices::Router, i64) {
+    let ix = exchange(&f.core, "Example IX", "192.0.2.0/24", "2001:db8:1::/64");
+    let port = {
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        listener.local_addr().unwrap().port()
+    };
+    let mut new = new_router("edge1", vec![attach(&ix, "192.0.2.1", "2001:db8:1::1")]);
+    new.mgmt_address = "127.0.0.1".into();
+    new.ssh_port = i64::from(port);
+    new.password = Some("lab-password".into());
+    let router = f.core.add_router(&new).unwrap();
+    let s = peer_at_100(f, &ix, &router);
     (router, s.id)
 }
 

@@ -11,11 +11,7 @@ mod common;
 use common::lab::*;
 use common::*;
 use peerdesk_core::devices::delete::DeleteOutcome;
-use peerdesk_core::devices::ssh::{HostKey, Output, RouterSession, SshAuth, SshTarget};
-use peerdesk_core::devices::transport::{RouterConnector, RouterTransport};
-use peerdesk_core::devices::Router;
 use peerdesk_core::peering::{BgpState, ConfigState, NewSession, SessionType};
-use peerdesk_core::secrets::Secret;
 use peerdesk_core::sync::{ItemOutcome, OutboxOverrides, OutboxStatus, PushOrQueued};
 use peerdesk_core::templating::config::ConfigOperation;
 use peerdesk_core::{ErrorKind, Peerdesk};
@@ -24,129 +20,45 @@ use std::process::Command;
 use std::sync::Arc;
 use std::time::Duration;
 
-/// A connection to the lab router that panics around one neighbour's
-/// `configure terminal`, as if Peerdesk died there: before the router got the
-/// change, or right after it took it.
-struct CrashingConnector {
-    port: u16,
-    user: String,
-    password: String,
-    key: HostKey,
-    neighbour: String,
-    after_apply: bool,
+/// Whether a command is the one applying `neighbour`'s change on FRR.
+fn applies(command: &str, neighbour: &str) -> bool {
+    command.starts_with("configure terminal") && command.contains(&format!("neighbor {neighbour} "))
 }
 
-struct CrashingSession {
-    ssh: RouterSession,
-    neighbour: String,
-    after_apply: bool,
-}
-
-impl RouterConnector for CrashingConnector {
-    fn connect(&self, _router: &Router) -> peerdesk_core::Result<Box<dyn RouterTransport>> {
-        let ssh = RouterSession::connect(
-            &SshTarget {
-                host: "127.0.0.1".into(),
-                port: self.port,
-                user: self.user.clone(),
-                auth: SshAuth::Password(Secret::new(self.password.clone())),
-                timeout: Duration::from_secs(10),
-            },
-            Some(&self.key),
-        )?;
-        Ok(Box::new(CrashingSession {
-            ssh,
-            neighbour: self.neighbour.clone(),
-            after_apply: self.after_apply,
-        }))
-    }
-}
-
-impl RouterTransport for CrashingSession {
-    fn exec(&self, command: &str) -> peerdesk_core::Result<Output> {
-        let applying = command.starts_with("configure terminal")
-            && command.contains(&format!("neighbor {} ", self.neighbour));
-        if applying && !self.after_apply {
+/// A hook that panics around one neighbour's `configure terminal`, as if
+/// Peerdesk died there: before the router got the change, or right after it
+/// took it.
+fn crash_at(neighbour: &str, after_apply: bool) -> Arc<CommandHook> {
+    let neighbour = neighbour.to_string();
+    Arc::new(move |command, run| {
+        let applying = applies(command, &neighbour);
+        if applying && !after_apply {
             panic!("simulated crash before sending the change");
         }
-        let out = self.ssh.exec(command);
+        let out = run();
         if applying {
             panic!("simulated crash after the router took the change");
         }
         out
-    }
-    fn upload(&self, path: &str, bytes: &[u8]) -> peerdesk_core::Result<()> {
-        self.ssh.upload(path, bytes)
-    }
-    fn read(&self, path: &str) -> peerdesk_core::Result<Option<String>> {
-        self.ssh.read(path)
-    }
-    fn remove(&self, path: &str) -> peerdesk_core::Result<()> {
-        self.ssh.remove(path)
-    }
+    })
 }
 
 const WAIT: Duration = Duration::from_secs(30);
 
-/// A connection that, once the router took one neighbour's change, says so
-/// in a file and then hangs, so the test can kill -9 the process mid-push.
-struct HangingConnector {
-    port: u16,
-    user: String,
-    password: String,
-    key: HostKey,
-    neighbour: String,
-    marker: PathBuf,
-}
-
-struct HangingSession {
-    ssh: RouterSession,
-    neighbour: String,
-    marker: PathBuf,
-}
-
-impl RouterConnector for HangingConnector {
-    fn connect(&self, _router: &Router) -> peerdesk_core::Result<Box<dyn RouterTransport>> {
-        let ssh = RouterSession::connect(
-            &SshTarget {
-                host: "127.0.0.1".into(),
-                port: self.port,
-                user: self.user.clone(),
-                auth: SshAuth::Password(Secret::new(self.password.clone())),
-                timeout: Duration::from_secs(10),
-            },
-            Some(&self.key),
-        )?;
-        Ok(Box::new(HangingSession {
-            ssh,
-            neighbour: self.neighbour.clone(),
-            marker: self.marker.clone(),
-        }))
-    }
-}
-
-impl RouterTransport for HangingSession {
-    fn exec(&self, command: &str) -> peerdesk_core::Result<Output> {
-        let out = self.ssh.exec(command);
-        if command.starts_with("configure terminal")
-            && command.contains(&format!("neighbor {} ", self.neighbour))
-        {
-            std::fs::write(&self.marker, "applied").unwrap();
+/// A hook that, once the router took one neighbour's change, says so in a
+/// file and then hangs, so the test can kill -9 the process mid-push.
+fn hang_after(neighbour: &str, marker: PathBuf) -> Arc<CommandHook> {
+    let neighbour = neighbour.to_string();
+    Arc::new(move |command, run| {
+        let out = run();
+        if applies(command, &neighbour) {
+            std::fs::write(&marker, "applied").unwrap();
             loop {
                 std::thread::sleep(Duration::from_secs(60));
             }
         }
         out
-    }
-    fn upload(&self, path: &str, bytes: &[u8]) -> peerdesk_core::Result<()> {
-        self.ssh.upload(path, bytes)
-    }
-    fn read(&self, path: &str) -> peerdesk_core::Result<Option<String>> {
-        self.ssh.read(path)
-    }
-    fn remove(&self, path: &str) -> peerdesk_core::Result<()> {
-        self.ssh.remove(path)
-    }
+    })
 }
 
 const CHILD: &str = "a_child_process_syncs_until_it_is_killed";
@@ -166,7 +78,7 @@ fn a_child_process_syncs_until_it_is_killed() {
     )
     .unwrap();
     let router_id: i64 = var("SYNC_CHILD_ROUTER").parse().unwrap();
-    core.set_router_connector(Arc::new(HangingConnector {
+    core.set_router_connector(Arc::new(HookedLogin {
         port: var("SYNC_CHILD_PORT").parse().unwrap(),
         user: var("SYNC_CHILD_USER"),
         password: std::fs::read_to_string(var("SYNC_CHILD_PASSWORD_FILE"))
@@ -174,8 +86,10 @@ fn a_child_process_syncs_until_it_is_killed() {
             .trim()
             .to_string(),
         key: core.router_host_key(router_id).unwrap().unwrap(),
-        neighbour: var("SYNC_CHILD_NEIGHBOUR"),
-        marker: var("SYNC_CHILD_MARKER").into(),
+        hook: hang_after(
+            &var("SYNC_CHILD_NEIGHBOUR"),
+            var("SYNC_CHILD_MARKER").into(),
+        ),
     }));
     match std::env::var("SYNC_CHILD_SESSION") {
         Ok(id) => {
@@ -401,14 +315,11 @@ fn the_outbox_waits_for_the_router_reports_drift_and_survives_a_crash() {
     let s4 = session(&f.core, 106);
     let i4 = queue_approved(&f.core, s4.id);
     let crash = |core: &Peerdesk, ip: &str, after_apply: bool| {
-        core.set_router_connector(Arc::new(CrashingConnector {
-            port: lab.ssh_port("r1"),
-            user: r["user"].as_str().unwrap().into(),
-            password: lab.password(),
-            key: key.clone(),
-            neighbour: ip.into(),
-            after_apply,
-        }));
+        core.set_router_connector(Arc::new(lab.hooked_login(
+            "r1",
+            key.clone(),
+            crash_at(ip, after_apply),
+        )));
         let died = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
             core.sync_router_with(router.id, WAIT)
         }));

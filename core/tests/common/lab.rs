@@ -7,14 +7,73 @@
 //! taken down when dropped.
 
 use super::attach;
+use peerdesk_core::devices::ssh::{HostKey, Output, RouterSession, SshAuth, SshTarget};
+use peerdesk_core::devices::transport::{RouterConnector, RouterTransport};
 use peerdesk_core::devices::{AuthMethod, NewRouter, Platform, Router};
 use peerdesk_core::peering::{Exchange, NewPeerGroup, SessionType};
+use peerdesk_core::secrets::Secret;
 use peerdesk_core::values::AddressFamily;
 use peerdesk_core::Peerdesk;
 use serde_json::Value;
 use std::path::PathBuf;
 use std::process::Command;
+use std::sync::Arc;
 use std::time::{Duration, Instant};
+
+/// What a [`HookedLogin`] does around each command: it gets the command and
+/// a way to run it on the router, and decides when (or whether) to.
+pub type CommandHook = dyn Fn(&str, &dyn Fn() -> peerdesk_core::Result<Output>) -> peerdesk_core::Result<Output>
+    + Send
+    + Sync;
+
+/// Real SSH to a lab router with a hook around every command: how the tests
+/// crash, hang or drop a connection at an exact step of a push.
+pub struct HookedLogin {
+    pub port: u16,
+    pub user: String,
+    pub password: String,
+    pub key: HostKey,
+    pub hook: Arc<CommandHook>,
+}
+
+struct HookedSession {
+    ssh: RouterSession,
+    hook: Arc<CommandHook>,
+}
+
+impl RouterConnector for HookedLogin {
+    fn connect(&self, _router: &Router) -> peerdesk_core::Result<Box<dyn RouterTransport>> {
+        let ssh = RouterSession::connect(
+            &SshTarget {
+                host: "127.0.0.1".into(),
+                port: self.port,
+                user: self.user.clone(),
+                auth: SshAuth::Password(Secret::new(self.password.clone())),
+                timeout: Duration::from_secs(10),
+            },
+            Some(&self.key),
+        )?;
+        Ok(Box::new(HookedSession {
+            ssh,
+            hook: self.hook.clone(),
+        }))
+    }
+}
+
+impl RouterTransport for HookedSession {
+    fn exec(&self, command: &str) -> peerdesk_core::Result<Output> {
+        (self.hook)(command, &|| self.ssh.exec(command))
+    }
+    fn upload(&self, path: &str, bytes: &[u8]) -> peerdesk_core::Result<()> {
+        self.ssh.upload(path, bytes)
+    }
+    fn read(&self, path: &str) -> peerdesk_core::Result<Option<String>> {
+        self.ssh.read(path)
+    }
+    fn remove(&self, path: &str) -> peerdesk_core::Result<()> {
+        self.ssh.remove(path)
+    }
+}
 
 pub struct Lab {
     pub dir: PathBuf,
@@ -93,6 +152,18 @@ impl Lab {
 
     pub fn ssh_port(&self, router: &str) -> u16 {
         self.router(router)["ssh_port"].as_u64().unwrap() as u16
+    }
+
+    /// A login to the router as the lab user, checked against `key`, with
+    /// `hook` around every command.
+    pub fn hooked_login(&self, router: &str, key: HostKey, hook: Arc<CommandHook>) -> HookedLogin {
+        HookedLogin {
+            port: self.ssh_port(router),
+            user: self.router(router)["user"].as_str().unwrap().into(),
+            password: self.password(),
+            key,
+            hook,
+        }
     }
 
     /// Runs vtysh on the router directly (not through Peerdesk), one `-c` per line.
