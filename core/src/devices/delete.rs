@@ -6,10 +6,9 @@
 //! alone is [`crate::Peerdesk::delete_session`].
 
 use super::push::PushOutcome;
-use crate::error::{Error, Result};
-use crate::sync::direct::Settled;
-use crate::sync::{OutboxItem, OutboxOverrides};
-use crate::templating::config::{ConfigOperation, ConfigOverrides};
+use crate::error::Result;
+use crate::sync::{OutboxItem, OutboxOverrides, PushOrQueued};
+use crate::templating::config::ConfigOperation;
 use serde::Serialize;
 use std::time::Duration;
 use ts_rs::TS;
@@ -40,34 +39,22 @@ impl crate::Peerdesk {
         session_id: i64,
         wait: Duration,
     ) -> Result<DeleteOutcome> {
-        let s = self.get_session(session_id)?;
-        let router = self.router(s.router_id)?;
-        let op = ConfigOperation::Remove;
-        let none = OutboxOverrides::default();
-        let queued = |item: OutboxItem, e: &Error| DeleteOutcome::RemovalQueued {
-            message: format!(
-                "{} The session stays until then, and is deleted once the router has dropped it.",
-                Self::queued_message(&router, &s, op, e)
-            ),
-            item,
-        };
-        if let Some(e) = self.still_unreachable(&router)? {
-            let (item, _) = self.queue_for_unreachable(&router, &s, op, &none, &e, true)?;
-            return Ok(queued(item, &e));
-        }
-        let id = self.open_direct_item(&router, &s, op, &none, None, true)?;
-        let pushed = self.push_session_config(session_id, op, &ConfigOverrides::default(), wait);
-        match self.reach(&router, pushed) {
-            Ok(push) => {
-                if let Settled::Applied(item) = self.settle_direct_item(id, Ok(()))? {
-                    self.delete_after_removal(&item)?;
-                }
-                Ok(DeleteOutcome::Deleted { push })
-            }
-            Err(e) => match self.settle_direct_item(id, Err(&e))? {
-                Settled::Queued(item) => Ok(queued(item, &e)),
-                _ => Err(e),
+        let sent = self.send_now(
+            session_id,
+            ConfigOperation::Remove,
+            &OutboxOverrides::default(),
+            None,
+            true,
+            wait,
+        )?;
+        Ok(match sent {
+            PushOrQueued::Pushed { push, .. } => DeleteOutcome::Deleted { push: *push },
+            PushOrQueued::Queued { item, message } => DeleteOutcome::RemovalQueued {
+                message: format!(
+                    "{message} The session stays until then, and is deleted once the router has dropped it."
+                ),
+                item,
             },
-        }
+        })
     }
 }

@@ -30,8 +30,8 @@ use crate::devices::{Platform, Router};
 use crate::error::{Error, ErrorKind, Result};
 use crate::events::EventSink;
 use crate::peering::{BgpState, ConfigState, Session};
-use crate::sync::OutboxOverrides;
-use crate::templating::config::{ConfigOperation, ConfigOverrides};
+use crate::sync::{OutboxOverrides, PushOrQueued};
+use crate::templating::config::ConfigOperation;
 use crate::Peerdesk;
 use chrono::{DateTime, Duration as Minutes, Utc};
 use serde::{Deserialize, Serialize};
@@ -1141,34 +1141,24 @@ impl Peerdesk {
             return report;
         }
         for (i, s) in sessions.iter().enumerate() {
-            let item =
-                match self.open_direct_item(&router, s, ConfigOperation::Add, &none, None, false) {
-                    Ok(id) => id,
-                    Err(e) => {
-                        report.sessions.push(failed(s, e.to_string()));
-                        continue;
-                    }
-                };
-            let pushed = self.push_session_config(
-                s.id,
-                ConfigOperation::Add,
-                &ConfigOverrides::default(),
-                wait,
-            );
-            let pushed = self.reach(&router, pushed);
-            let _ = self.settle_direct_item(item, pushed.as_ref().map(|_| ()));
-            match pushed {
-                Ok(o) => {
+            match self.send_now(s.id, ConfigOperation::Add, &none, None, false, wait) {
+                Ok(PushOrQueued::Pushed { push, .. }) => {
                     report
                         .log
-                        .extend(o.log.iter().map(|l| format!("{}: {l}", s.peer_ip)));
-                    report.sessions.push(outcome_of(&o.session, &o.message));
+                        .extend(push.log.iter().map(|l| format!("{}: {l}", s.peer_ip)));
+                    report
+                        .sessions
+                        .push(outcome_of(&push.session, &push.message));
                 }
-                Err(e @ Error::Unreachable(_)) => {
-                    report.sessions.push(queued(
-                        s,
-                        Self::queued_message(&router, s, ConfigOperation::Add, &e),
-                    ));
+                Ok(PushOrQueued::Queued { item, message }) => {
+                    // The router went away: the rest queue without trying it.
+                    let why = if item.last_error.is_empty() {
+                        message.clone()
+                    } else {
+                        item.last_error
+                    };
+                    report.sessions.push(queued(s, message));
+                    let e = Error::Unreachable(why);
                     self.queue_on_router(&mut report, &router, &sessions[i + 1..], &e);
                     break;
                 }

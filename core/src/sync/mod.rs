@@ -22,7 +22,7 @@
 //! push pipeline (`devices::push`) and the neighbour reader (`devices::import`).
 
 mod actions;
-pub(crate) mod direct;
+mod direct;
 mod drift;
 mod store;
 
@@ -281,59 +281,79 @@ impl Peerdesk {
         reviewed_current: Option<&str>,
         wait_for_peer: Duration,
     ) -> Result<PushOrQueued> {
+        self.send_now(
+            session_id,
+            op,
+            overrides,
+            reviewed_current,
+            false,
+            wait_for_peer,
+        )
+    }
+
+    /// [`Self::push_or_queue`], and for Delete: `then_delete` deletes the
+    /// session once its removal is applied (here, or by the sync when queued).
+    pub(crate) fn send_now(
+        &self,
+        session_id: i64,
+        op: ConfigOperation,
+        overrides: &OutboxOverrides,
+        reviewed_current: Option<&str>,
+        then_delete: bool,
+        wait_for_peer: Duration,
+    ) -> Result<PushOrQueued> {
         let s = self.get_session(session_id)?;
         let router = self.router(s.router_id)?;
         if let Some(e) = self.still_unreachable(&router)? {
             let (item, message) =
-                self.queue_for_unreachable(&router, &s, op, overrides, &e, false)?;
+                self.queue_for_unreachable(&router, &s, op, overrides, &e, then_delete)?;
             return Ok(PushOrQueued::Queued { item, message });
         }
-        let id = self.open_direct_item(&router, &s, op, overrides, reviewed_current, false)?;
+        let id =
+            self.open_direct_item(&router, &s, op, overrides, reviewed_current, then_delete)?;
+        // A step that failed: the item records it; when the router could not
+        // be reached, it waits approved and the change is queued.
+        let not_sent = |e: Error| match self.settle_direct_item(id, Err(&e))? {
+            direct::Settled::Queued(item) => Ok(PushOrQueued::Queued {
+                message: Self::queued_message(&router, &s, op, &e),
+                item,
+            }),
+            _ => Err(e),
+        };
         // What the user reviewed must still be what the router has: someone
         // may have changed the neighbour since the dialog read it.
         if let Some(reviewed) = reviewed_current {
-            let looked = self.preview_push(session_id, op, &overrides.to_config());
-            match self.reach(&router, looked) {
-                Ok(now) if !drift::still_matches(Some(reviewed), op, &now.current) => {
-                    let e = Error::conflict(
-                        "reviewedCurrent",
-                        format!(
-                            "{}'s configuration of {} changed since it was reviewed; nothing was sent: review the new diff and send again",
-                            router.name, s.peer_ip
-                        ),
-                    );
-                    self.settle_direct_item(id, Err(&e))?;
-                    return Err(e);
-                }
-                Ok(_) => {}
-                Err(e) => {
-                    return match self.settle_direct_item(id, Err(&e))? {
-                        direct::Settled::Queued(item) => Ok(PushOrQueued::Queued {
-                            message: Self::queued_message(&router, &s, op, &e),
-                            item,
-                        }),
-                        _ => Err(e),
-                    }
-                }
+            let now = match self.reach(
+                &router,
+                self.preview_push(session_id, op, &overrides.to_config()),
+            ) {
+                Ok(now) => now,
+                Err(e) => return not_sent(e),
+            };
+            if !drift::still_matches(Some(reviewed), op, &now.current) {
+                return not_sent(Error::conflict(
+                    "reviewedCurrent",
+                    format!(
+                        "{}'s configuration of {} changed since it was reviewed; nothing was sent: review the new diff and send again",
+                        router.name, s.peer_ip
+                    ),
+                ));
             }
         }
         let pushed =
             self.push_session_config(session_id, op, &overrides.to_config(), wait_for_peer);
         match self.reach(&router, pushed) {
             Ok(push) => match self.settle_direct_item(id, Ok(()))? {
-                direct::Settled::Applied(item) => Ok(PushOrQueued::Pushed {
-                    push: Box::new(push),
-                    item,
-                }),
+                direct::Settled::Applied(item) => {
+                    self.delete_after_removal(&item)?;
+                    Ok(PushOrQueued::Pushed {
+                        push: Box::new(push),
+                        item,
+                    })
+                }
                 _ => unreachable!("a push that went through settles applied"),
             },
-            Err(e) => match self.settle_direct_item(id, Err(&e))? {
-                direct::Settled::Queued(item) => Ok(PushOrQueued::Queued {
-                    message: Self::queued_message(&router, &s, op, &e),
-                    item,
-                }),
-                _ => Err(e),
-            },
+            Err(e) => not_sent(e),
         }
     }
 
