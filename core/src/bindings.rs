@@ -38,7 +38,7 @@ pub fn export_bindings(dir: &Path) -> Result<(), ExportError> {
         import::ImportResult, push::BatchOutcome, push::PushOutcome, delete::DeleteOutcome, push::PushPreview, push::RefreshSummary, ssh::HostKey,
         Job, JobKind, JobStatus, JobSettings, SessionResult, ConfiguredSession, RouterReport,
         ConfigureReport, ConfigureProgress,
-        crate::sync::OutboxItem, crate::sync::OutboxOverrides, crate::sync::OutboxStatus,
+        crate::sync::OutboxItem, crate::sync::OutboxStatus,
         crate::sync::RouterReachability, crate::sync::SyncReport, crate::sync::ItemResult,
         crate::sync::ItemOutcome, crate::sync::Drift, crate::sync::MissingSession,
         crate::sync::DriftDifference, crate::sync::PushOrQueued,

@@ -582,14 +582,14 @@ fn sros_is_render_only_and_no_connection_is_made() {
 /// change again supersedes the failed one.
 #[test]
 fn a_change_sent_now_is_recorded_in_the_outbox_failed_or_applied() {
-    use peerdesk_core::sync::{OutboxOverrides, OutboxStatus, PushOrQueued};
+    use peerdesk_core::sync::{OutboxStatus, PushOrQueued};
     let l = lab(Platform::Junos);
     let s = l.session("192.0.2.100");
     let send = || {
         l.f.core.push_or_queue(
             s.id,
             ConfigOperation::Add,
-            &OutboxOverrides::default(),
+            &ConfigOverrides::default(),
             Some(""),
             Duration::ZERO,
         )
@@ -656,7 +656,7 @@ fn a_change_sent_now_is_recorded_in_the_outbox_failed_or_applied() {
 /// is a conflict on `reviewedCurrent`, and the attempt is recorded as not sent.
 #[test]
 fn a_neighbour_changed_since_the_review_is_not_pushed() {
-    use peerdesk_core::sync::{OutboxOverrides, OutboxStatus};
+    use peerdesk_core::sync::OutboxStatus;
     let l = lab(Platform::Junos);
     let s = l.session("192.0.2.100");
     // The review showed no lines for 192.0.2.100; the router has some now.
@@ -666,7 +666,7 @@ fn a_neighbour_changed_since_the_review_is_not_pushed() {
             .push_or_queue(
                 s.id,
                 ConfigOperation::Add,
-                &OutboxOverrides::default(),
+                &ConfigOverrides::default(),
                 Some(""),
                 Duration::ZERO,
             )

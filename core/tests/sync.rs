@@ -10,8 +10,9 @@ use common::*;
 use peerdesk_core::clock::stamp;
 use peerdesk_core::clock::Clock;
 use peerdesk_core::settings::SettingsChanges;
-use peerdesk_core::sync::{OutboxOverrides, OutboxStatus};
+use peerdesk_core::sync::OutboxStatus;
 use peerdesk_core::templating::config::ConfigOperation;
+use peerdesk_core::templating::config::ConfigOverrides;
 use peerdesk_core::ErrorKind;
 
 fn name_coordinator(f: &Fixture, name: &str) {
@@ -40,7 +41,7 @@ fn a_change_queues_with_no_network_and_waits_in_review() {
     // The router's address (192.0.2.250) is never contacted: queueing renders only.
     let item = f
         .core
-        .queue_change(s.id, ConfigOperation::Add, &OutboxOverrides::default())
+        .queue_change(s.id, ConfigOperation::Add, &ConfigOverrides::default())
         .unwrap();
     assert_eq!(item.status, OutboxStatus::Review);
     assert_eq!(item.router_id, w.router.id);
@@ -76,7 +77,7 @@ fn approval_records_the_coordinator_and_the_time() {
         .remove(0);
     let item = f
         .core
-        .queue_change(s.id, ConfigOperation::Add, &OutboxOverrides::default())
+        .queue_change(s.id, ConfigOperation::Add, &ConfigOverrides::default())
         .unwrap();
     f.clock.advance(Span::minutes(5));
     let approved = f.core.approve_outbox_item(item.id).unwrap();
@@ -101,16 +102,16 @@ fn editing_renders_again_and_sends_the_item_back_to_review() {
         .remove(0);
     let item = f
         .core
-        .queue_change(s.id, ConfigOperation::Add, &OutboxOverrides::default())
+        .queue_change(s.id, ConfigOperation::Add, &ConfigOverrides::default())
         .unwrap();
     f.core.approve_outbox_item(item.id).unwrap();
     let edited = f
         .core
         .edit_outbox_item(
             item.id,
-            &OutboxOverrides {
+            &ConfigOverrides {
                 max_prefix: Some(4321),
-                ..OutboxOverrides::default()
+                ..ConfigOverrides::default()
             },
         )
         .unwrap();
@@ -126,9 +127,9 @@ fn editing_renders_again_and_sends_the_item_back_to_review() {
         .core
         .edit_outbox_item(
             item.id,
-            &OutboxOverrides {
+            &ConfigOverrides {
                 extra_lines: Some("neighbor 192.0.2.100 description \u{7}bell".into()),
-                ..OutboxOverrides::default()
+                ..ConfigOverrides::default()
             },
         )
         .unwrap_err();
@@ -157,7 +158,7 @@ fn items_are_reordered_among_their_routers_open_items() {
                 .unwrap()
                 .remove(0);
             f.core
-                .queue_change(s.id, ConfigOperation::Add, &OutboxOverrides::default())
+                .queue_change(s.id, ConfigOperation::Add, &ConfigOverrides::default())
                 .unwrap()
                 .id
         })
@@ -199,15 +200,15 @@ fn the_same_change_of_a_session_is_queued_once() {
         .unwrap()
         .remove(0);
     f.core
-        .queue_change(s.id, ConfigOperation::Add, &OutboxOverrides::default())
+        .queue_change(s.id, ConfigOperation::Add, &ConfigOverrides::default())
         .unwrap();
     let e = f
         .core
-        .queue_change(s.id, ConfigOperation::Add, &OutboxOverrides::default())
+        .queue_change(s.id, ConfigOperation::Add, &ConfigOverrides::default())
         .unwrap_err();
     assert_eq!(e.kind(), ErrorKind::Conflict, "{e}");
     f.core
-        .queue_change(s.id, ConfigOperation::Shutdown, &OutboxOverrides::default())
+        .queue_change(s.id, ConfigOperation::Shutdown, &ConfigOverrides::default())
         .expect("another operation on the same session queues after it");
 }
 
@@ -220,7 +221,7 @@ fn md5_passwords_never_reach_the_outbox() {
     let s = f.core.add_session(&new).unwrap().remove(0);
     let item = f
         .core
-        .queue_change(s.id, ConfigOperation::Add, &OutboxOverrides::default())
+        .queue_change(s.id, ConfigOperation::Add, &ConfigOverrides::default())
         .unwrap();
     assert!(item.rendered.contains("********"), "{}", item.rendered);
     let json = serde_json::to_string(&f.core.list_router_outbox(None).unwrap()).unwrap();
@@ -293,7 +294,7 @@ fn an_item_left_applying_by_a_dead_process_is_interrupted_at_open() {
         .remove(0);
     let item = f
         .core
-        .queue_change(s.id, ConfigOperation::Add, &OutboxOverrides::default())
+        .queue_change(s.id, ConfigOperation::Add, &ConfigOverrides::default())
         .unwrap();
     // What a process killed mid-push leaves behind (the lab test gets there by a real push).
     {
@@ -356,7 +357,7 @@ async fn the_background_task_interrupts_probes_and_retries_a_failing_sync_on_the
     let s = peer_at_100(&f, &ix, &router);
     let item = f
         .core
-        .queue_change(s.id, ConfigOperation::Add, &OutboxOverrides::default())
+        .queue_change(s.id, ConfigOperation::Add, &ConfigOverrides::default())
         .unwrap();
     {
         let conn = rusqlite::Connection::open(&f.db_path).unwrap();
@@ -463,7 +464,7 @@ fn an_unreachable_router_gets_the_change_queued_approved_and_probed_soon() {
     let before = f.core.router_reachability().unwrap().remove(0);
     assert!(before.next_probe_at.as_deref() > Some(stamp(f.clock.now()).as_str()));
 
-    let overrides = OutboxOverrides {
+    let overrides = ConfigOverrides {
         description: Some("Queued on a plane".into()),
         ..Default::default()
     };
@@ -541,7 +542,7 @@ fn a_router_that_refuses_the_login_is_an_error_and_nothing_is_queued() {
         .push_or_queue(
             session_id,
             ConfigOperation::Add,
-            &OutboxOverrides::default(),
+            &ConfigOverrides::default(),
             None,
             std::time::Duration::from_secs(1),
         )

@@ -12,8 +12,8 @@ use common::lab::*;
 use common::*;
 use peerdesk_core::devices::delete::DeleteOutcome;
 use peerdesk_core::peering::{BgpState, ConfigState, NewSession, SessionType};
-use peerdesk_core::sync::{ItemOutcome, OutboxOverrides, OutboxStatus, PushOrQueued};
-use peerdesk_core::templating::config::ConfigOperation;
+use peerdesk_core::sync::{ItemOutcome, OutboxStatus, PushOrQueued};
+use peerdesk_core::templating::config::{ConfigOperation, ConfigOverrides};
 use peerdesk_core::{ErrorKind, Peerdesk};
 use std::path::PathBuf;
 use std::process::Command;
@@ -96,7 +96,7 @@ fn a_child_process_syncs_until_it_is_killed() {
             let _ = core.push_or_queue(
                 id.parse().unwrap(),
                 ConfigOperation::Add,
-                &OutboxOverrides::default(),
+                &ConfigOverrides::default(),
                 None,
                 WAIT,
             );
@@ -148,7 +148,7 @@ fn the_outbox_waits_for_the_router_reports_drift_and_survives_a_crash() {
             .queue_change(
                 session_id,
                 ConfigOperation::Add,
-                &OutboxOverrides::default(),
+                &ConfigOverrides::default(),
             )
             .unwrap();
         core.approve_outbox_item(item.id).unwrap()
@@ -269,7 +269,7 @@ fn the_outbox_waits_for_the_router_reports_drift_and_survives_a_crash() {
     let s3 = session(&f.core, 104);
     let i3 = f
         .core
-        .queue_change(s3.id, ConfigOperation::Add, &OutboxOverrides::default())
+        .queue_change(s3.id, ConfigOperation::Add, &ConfigOverrides::default())
         .unwrap();
     let reviewed = f.core.review_outbox(router.id).unwrap();
     let reviewed = reviewed.iter().find(|i| i.id == i3.id).unwrap();
@@ -445,7 +445,7 @@ fn the_outbox_waits_for_the_router_reports_drift_and_survives_a_crash() {
         restarted.push_or_queue(
             s9.id,
             ConfigOperation::Add,
-            &OutboxOverrides::default(),
+            &ConfigOverrides::default(),
             Some(""),
             WAIT,
         )
@@ -502,7 +502,7 @@ fn the_outbox_waits_for_the_router_reports_drift_and_survives_a_crash() {
         .push_or_queue(
             s10.id,
             ConfigOperation::Add,
-            &OutboxOverrides::default(),
+            &ConfigOverrides::default(),
             None,
             WAIT,
         )

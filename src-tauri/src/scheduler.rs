@@ -9,8 +9,9 @@ use peerdesk_core::Peerdesk;
 use std::sync::Arc;
 use tauri::{Emitter, Manager, Runtime};
 
-/// Core as the app manages it, reachable from the scheduler task.
-struct AppCore<R: Runtime>(tauri::AppHandle<R>);
+/// Core as the app manages it, reachable from core's background tasks (the
+/// scheduler here, the offline sync in `sync_task.rs`).
+pub(crate) struct AppCore<R: Runtime>(pub(crate) tauri::AppHandle<R>);
 
 impl<R: Runtime> Clone for AppCore<R> {
     fn clone(&self) -> Self {

@@ -4,24 +4,9 @@
 //! What is probed or synced when is decided in `peerdesk_core::sync`.
 
 use crate::events::WebviewEvents;
-use peerdesk_core::jobs::CoreHandle;
-use peerdesk_core::Peerdesk;
+use crate::scheduler::AppCore;
 use std::sync::Arc;
-use tauri::{Manager, Runtime};
-
-struct AppCore<R: Runtime>(tauri::AppHandle<R>);
-
-impl<R: Runtime> Clone for AppCore<R> {
-    fn clone(&self) -> Self {
-        AppCore(self.0.clone())
-    }
-}
-
-impl<R: Runtime> CoreHandle for AppCore<R> {
-    fn core(&self) -> &Peerdesk {
-        self.0.state::<Peerdesk>().inner()
-    }
-}
+use tauri::Runtime;
 
 /// Probes and syncs for as long as the app is open.
 pub fn start<R: Runtime>(app: tauri::AppHandle<R>) {

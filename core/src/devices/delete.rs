@@ -7,8 +7,8 @@
 
 use super::push::PushOutcome;
 use crate::error::Result;
-use crate::sync::{OutboxItem, OutboxOverrides, PushOrQueued};
-use crate::templating::config::ConfigOperation;
+use crate::sync::{OutboxItem, PushOrQueued};
+use crate::templating::config::{ConfigOperation, ConfigOverrides};
 use serde::Serialize;
 use std::time::Duration;
 use ts_rs::TS;
@@ -42,7 +42,7 @@ impl crate::Peerdesk {
         let sent = self.send_now(
             session_id,
             ConfigOperation::Remove,
-            &OutboxOverrides::default(),
+            &ConfigOverrides::default(),
             None,
             true,
             wait,

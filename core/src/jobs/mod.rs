@@ -30,8 +30,8 @@ use crate::devices::{Platform, Router};
 use crate::error::{Error, ErrorKind, Result};
 use crate::events::EventSink;
 use crate::peering::{BgpState, ConfigState, Session};
-use crate::sync::{OutboxOverrides, PushOrQueued};
-use crate::templating::config::ConfigOperation;
+use crate::sync::PushOrQueued;
+use crate::templating::config::{ConfigOperation, ConfigOverrides};
 use crate::Peerdesk;
 use chrono::{DateTime, Duration as Minutes, Utc};
 use serde::{Deserialize, Serialize};
@@ -1084,7 +1084,7 @@ impl Peerdesk {
             self.queue_on_router(&mut report, &router, sessions, &e);
             return report;
         }
-        let none = OutboxOverrides::default();
+        let none = ConfigOverrides::default();
         if router.platform == Platform::Frr {
             // Every session's change is an outbox item, claimed before the
             // one batch push; a session whose item cannot be opened (another
@@ -1191,7 +1191,7 @@ impl Peerdesk {
                 router,
                 s,
                 ConfigOperation::Add,
-                &OutboxOverrides::default(),
+                &ConfigOverrides::default(),
                 e,
                 false,
             );

@@ -12,11 +12,12 @@
 //! it, and a process killed mid-push leaves an item the next start
 //! reconciles.
 
-use super::{masked, store, OutboxItem, OutboxOverrides, OutboxStatus};
+use super::{masked, store, OutboxItem, OutboxStatus};
 use crate::devices::Router;
 use crate::error::{Error, Result};
 use crate::peering::Session;
 use crate::templating::config::ConfigOperation;
+use crate::templating::config::ConfigOverrides;
 use crate::Peerdesk;
 
 /// What became of a change sent now.
@@ -60,11 +61,11 @@ impl Peerdesk {
         router: &Router,
         s: &Session,
         op: ConfigOperation,
-        overrides: &OutboxOverrides,
+        overrides: &ConfigOverrides,
         reviewed_current: Option<&str>,
         then_delete: bool,
     ) -> Result<i64> {
-        let rendered = self.render_with_md5_placeholder(s.id, op, &overrides.to_config())?;
+        let rendered = self.render_with_md5_placeholder(s.id, op, overrides)?;
         let text = masked(&rendered.text);
         let diff = reviewed_current.map(|current| {
             crate::devices::push::review_diff(router.platform, op, &s.peer_ip, current, &text)

@@ -72,36 +72,6 @@ pub enum OutboxStatus {
     Discarded,
 }
 
-/// The one-time overrides of an item (Config Manager's fields). No secret:
-/// the MD5 password is filled in from the keyring at push time only.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, TS)]
-#[serde(rename_all = "camelCase", default)]
-pub struct OutboxOverrides {
-    #[ts(optional)]
-    pub description: Option<String>,
-    #[ts(optional)]
-    pub max_prefix: Option<i64>,
-    #[ts(optional)]
-    pub import_policy: Option<String>,
-    #[ts(optional)]
-    pub export_policy: Option<String>,
-    #[ts(optional)]
-    pub extra_lines: Option<String>,
-}
-
-impl OutboxOverrides {
-    fn to_config(&self) -> ConfigOverrides {
-        ConfigOverrides {
-            description: self.description.clone(),
-            max_prefix: self.max_prefix,
-            import_policy: self.import_policy.clone(),
-            export_policy: self.export_policy.clone(),
-            extra_lines: self.extra_lines.clone(),
-            admin_down: None,
-        }
-    }
-}
-
 #[derive(Debug, Clone, PartialEq, Serialize, TS)]
 #[serde(rename_all = "camelCase")]
 pub struct OutboxItem {
@@ -113,7 +83,9 @@ pub struct OutboxItem {
     pub asn: u32,
     pub network_name: String,
     pub operation: ConfigOperation,
-    pub overrides: OutboxOverrides,
+    /// The one-time overrides (Config Manager's fields). No secret: the MD5
+    /// password is filled in from the keyring at push time only.
+    pub overrides: ConfigOverrides,
     /// The configuration to send, MD5 password masked.
     pub rendered: String,
     /// The router's lines for this neighbour when the item was reviewed;
@@ -256,7 +228,7 @@ impl Peerdesk {
         &self,
         session_id: i64,
         op: ConfigOperation,
-        overrides: &OutboxOverrides,
+        overrides: &ConfigOverrides,
     ) -> Result<OutboxItem> {
         self.enqueue(session_id, op, overrides, false, false)
     }
@@ -277,7 +249,7 @@ impl Peerdesk {
         &self,
         session_id: i64,
         op: ConfigOperation,
-        overrides: &OutboxOverrides,
+        overrides: &ConfigOverrides,
         reviewed_current: Option<&str>,
         wait_for_peer: Duration,
     ) -> Result<PushOrQueued> {
@@ -297,7 +269,7 @@ impl Peerdesk {
         &self,
         session_id: i64,
         op: ConfigOperation,
-        overrides: &OutboxOverrides,
+        overrides: &ConfigOverrides,
         reviewed_current: Option<&str>,
         then_delete: bool,
         wait_for_peer: Duration,
@@ -323,10 +295,7 @@ impl Peerdesk {
         // What the user reviewed must still be what the router has: someone
         // may have changed the neighbour since the dialog read it.
         if let Some(reviewed) = reviewed_current {
-            let now = match self.reach(
-                &router,
-                self.preview_push(session_id, op, &overrides.to_config()),
-            ) {
+            let now = match self.reach(&router, self.preview_push(session_id, op, overrides)) {
                 Ok(now) => now,
                 Err(e) => return not_sent(e),
             };
@@ -340,8 +309,7 @@ impl Peerdesk {
                 ));
             }
         }
-        let pushed =
-            self.push_session_config(session_id, op, &overrides.to_config(), wait_for_peer);
+        let pushed = self.push_session_config(session_id, op, overrides, wait_for_peer);
         match self.reach(&router, pushed) {
             Ok(push) => match self.settle_direct_item(id, Ok(()))? {
                 direct::Settled::Applied(item) => {
@@ -367,7 +335,7 @@ impl Peerdesk {
         router: &Router,
         s: &Session,
         op: ConfigOperation,
-        overrides: &OutboxOverrides,
+        overrides: &ConfigOverrides,
         e: &Error,
         then_delete: bool,
     ) -> Result<(OutboxItem, String)> {
@@ -380,7 +348,7 @@ impl Peerdesk {
         &self,
         session_id: i64,
         op: ConfigOperation,
-        overrides: &OutboxOverrides,
+        overrides: &ConfigOverrides,
         approved: bool,
         then_delete: bool,
     ) -> Result<OutboxItem> {
@@ -395,7 +363,7 @@ impl Peerdesk {
                 ),
             ));
         }
-        let rendered = self.render_with_md5_placeholder(session_id, op, &overrides.to_config())?;
+        let rendered = self.render_with_md5_placeholder(session_id, op, overrides)?;
         let approver = if approved {
             Some(self.get_settings()?.coordinator_name)
         } else {
@@ -589,7 +557,7 @@ impl Peerdesk {
     pub fn edit_outbox_item(
         &self,
         item_id: i64,
-        overrides: &OutboxOverrides,
+        overrides: &ConfigOverrides,
     ) -> Result<OutboxItem> {
         let item = self.get_outbox_item(item_id)?;
         if !matches!(
@@ -601,11 +569,8 @@ impl Peerdesk {
                 format!("a {} item cannot be edited", item.status.as_str()),
             ));
         }
-        let rendered = self.render_with_md5_placeholder(
-            item.session_id,
-            item.operation,
-            &overrides.to_config(),
-        )?;
+        let rendered =
+            self.render_with_md5_placeholder(item.session_id, item.operation, overrides)?;
         let now = self.now();
         let mut conn = self.db()?;
         let tx = conn.transaction()?;
@@ -648,11 +613,8 @@ impl Peerdesk {
             let ssh = self.reach(&router, self.connect_router(&router))?;
             for item in &items {
                 let s = self.get_session(item.session_id)?;
-                let rendered = self.render_with_md5_placeholder(
-                    s.id,
-                    item.operation,
-                    &item.overrides.to_config(),
-                )?;
+                let rendered =
+                    self.render_with_md5_placeholder(s.id, item.operation, &item.overrides)?;
                 let preview =
                     self.preview_on(&*ssh, &router, &s, item.operation, &rendered.text)?;
                 let now = self.now();
@@ -1004,7 +966,7 @@ impl Peerdesk {
                 continue;
             }
             let s = self.get_session(item.session_id)?;
-            let overrides = item.overrides.to_config();
+            let overrides = item.overrides.clone();
             let rendered = self.render_with_md5_placeholder(s.id, item.operation, &overrides)?;
             if masked(&rendered.text) != item.rendered {
                 let why = "the configuration renders differently now (template or session changed): review it again";

@@ -1,7 +1,8 @@
 //! SQL for `outbox_items` and `router_reachability`.
 
-use super::{OutboxItem, OutboxOverrides, OutboxStatus, RouterReachability};
+use super::{OutboxItem, OutboxStatus, RouterReachability};
 use crate::error::{Error, Result};
+use crate::templating::config::ConfigOverrides;
 use crate::templating::config::{ConfigOperation, OPERATIONS};
 use crate::templating::diff::{DiffKind, DiffLine};
 use rusqlite::{params, Connection, OptionalExtension, Row};
@@ -77,7 +78,7 @@ fn item_from(r: &Row<'_>) -> rusqlite::Result<OutboxItem> {
                 format!("unknown operation {op}").into(),
             )
         })?,
-        overrides: serde_json::from_str::<OutboxOverrides>(&overrides).unwrap_or_default(),
+        overrides: serde_json::from_str::<ConfigOverrides>(&overrides).unwrap_or_default(),
         rendered: r.get(9)?,
         reviewed_current: r.get(10)?,
         diff: diff_from(&diff),
@@ -97,7 +98,7 @@ pub(super) struct NewItem<'a> {
     pub router_id: i64,
     pub session_id: i64,
     pub operation: ConfigOperation,
-    pub overrides: &'a OutboxOverrides,
+    pub overrides: &'a ConfigOverrides,
     pub rendered: &'a str,
     pub then_delete: bool,
 }
@@ -275,7 +276,7 @@ pub(super) fn set_reviewed(
 pub(super) fn set_render(
     conn: &Connection,
     id: i64,
-    overrides: &OutboxOverrides,
+    overrides: &ConfigOverrides,
     rendered: &str,
     now: &str,
 ) -> Result<()> {

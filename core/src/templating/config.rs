@@ -263,8 +263,9 @@ pub fn render_peer_group(name: &str, source: &str, input: &PeerGroupConfigInput)
 /// Where a rendered configuration holds the MD5 password until a push fills it in.
 pub(crate) const MD5_PLACEHOLDER: &str = "KEYRING-MD5";
 
-/// One-time changes for a single render (Config Manager); never saved.
-#[derive(Debug, Clone, Default, Deserialize, TS)]
+/// One-time changes for a single render (Config Manager; kept with an outbox
+/// item until it is applied); never saved as defaults.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "camelCase", default)]
 pub struct ConfigOverrides {
     #[ts(optional)]

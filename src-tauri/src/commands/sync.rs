@@ -3,10 +3,8 @@
 
 use super::{CmdResult, Core};
 use peerdesk_core::peering::Session;
-use peerdesk_core::sync::{
-    OutboxItem, OutboxOverrides, PushOrQueued, RouterReachability, SyncReport,
-};
-use peerdesk_core::templating::config::ConfigOperation;
+use peerdesk_core::sync::{OutboxItem, PushOrQueued, RouterReachability, SyncReport};
+use peerdesk_core::templating::config::{ConfigOperation, ConfigOverrides};
 use std::time::Duration;
 
 #[tauri::command(async)]
@@ -14,7 +12,7 @@ pub fn queue_change(
     core: Core<'_>,
     session_id: i64,
     operation: ConfigOperation,
-    overrides: Option<OutboxOverrides>,
+    overrides: Option<ConfigOverrides>,
 ) -> CmdResult<OutboxItem> {
     Ok(core.queue_change(session_id, operation, &overrides.unwrap_or_default())?)
 }
@@ -28,7 +26,7 @@ pub fn push_or_queue(
     core: Core<'_>,
     session_id: i64,
     operation: ConfigOperation,
-    overrides: Option<OutboxOverrides>,
+    overrides: Option<ConfigOverrides>,
     reviewed_current: Option<String>,
     wait_seconds: Option<u64>,
 ) -> CmdResult<PushOrQueued> {
@@ -76,7 +74,7 @@ pub fn discard_outbox_item(core: Core<'_>, id: i64) -> CmdResult<OutboxItem> {
 pub fn edit_outbox_item(
     core: Core<'_>,
     id: i64,
-    overrides: OutboxOverrides,
+    overrides: ConfigOverrides,
 ) -> CmdResult<OutboxItem> {
     Ok(core.edit_outbox_item(id, &overrides)?)
 }

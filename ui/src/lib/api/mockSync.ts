@@ -10,7 +10,7 @@ import type { DeleteOutcome } from '$lib/bindings/DeleteOutcome';
 import type { DiffLine } from '$lib/bindings/DiffLine';
 import type { ItemResult } from '$lib/bindings/ItemResult';
 import type { OutboxItem } from '$lib/bindings/OutboxItem';
-import type { OutboxOverrides } from '$lib/bindings/OutboxOverrides';
+import type { ConfigOverrides } from '$lib/bindings/ConfigOverrides';
 import type { OutboxStatus } from '$lib/bindings/OutboxStatus';
 import type { PushOrQueued } from '$lib/bindings/PushOrQueued';
 import type { PushOutcome } from '$lib/bindings/PushOutcome';
@@ -30,9 +30,9 @@ export interface SyncDeps {
   /** Settings' coordinator name, recorded as the approver. */
   coordinator: () => string;
   /** The text the push dialog shows for the change, MD5 masked; throws `invalid` for bad overrides. */
-  render: (s: Session, op: ConfigOperation, overrides: OutboxOverrides) => string;
+  render: (s: Session, op: ConfigOperation, overrides: ConfigOverrides) => string;
   /** The mock's push (push_session_config); rejects with `{kind, message}` when refused. */
-  push: (a: { sessionId: number; operation: ConfigOperation; overrides: OutboxOverrides; waitSeconds?: number }) => Promise<PushOutcome>;
+  push: (a: { sessionId: number; operation: ConfigOperation; overrides: ConfigOverrides; waitSeconds?: number }) => Promise<PushOutcome>;
   /** Deletes the session (its removal from the router was applied). */
   deleteSession: (s: Session) => void;
   record: (entity: string, entityId: number | null, action: 'create' | 'update', summary: string) => void;
@@ -132,7 +132,7 @@ export function syncHandlers(deps: SyncDeps): Record<string, (a: Args) => unknow
   const queuedMessage = (r: Router, s: Session, op: ConfigOperation) =>
     `${r.name} cannot be reached (${unreachableWhy(r)}). ${op} of ${s.peerIp} is queued and will be applied when ${r.name} is reachable.`;
 
-  function insert(r: Router, s: Session, op: ConfigOperation, overrides: OutboxOverrides, thenDelete: boolean): OutboxItem {
+  function insert(r: Router, s: Session, op: ConfigOperation, overrides: ConfigOverrides, thenDelete: boolean): OutboxItem {
     const rendered = deps.render(s, op, overrides);
     const at = now();
     const item: OutboxItem = {
@@ -158,7 +158,7 @@ export function syncHandlers(deps: SyncDeps): Record<string, (a: Args) => unknow
   }
 
   /** queue_change, and a change for a router that cannot be reached (approved: the user asked for it now). */
-  function enqueue(s: Session, op: ConfigOperation, overrides: OutboxOverrides, approved: boolean, thenDelete: boolean) {
+  function enqueue(s: Session, op: ConfigOperation, overrides: ConfigOverrides, approved: boolean, thenDelete: boolean) {
     const r = routerOf(s);
     if (duplicate(s, op)) fail('conflict', `${op} of ${s.peerIp} is already in the outbox: edit or discard that item`, 'operation');
     const item = insert(r, s, op, overrides, thenDelete);
@@ -169,7 +169,7 @@ export function syncHandlers(deps: SyncDeps): Record<string, (a: Args) => unknow
   }
 
   /** A change sent now: approved by the coordinator and applying before the push; a failed one of the same change is superseded. */
-  function openDirect(r: Router, s: Session, op: ConfigOperation, overrides: OutboxOverrides, reviewedCurrent: string | undefined, thenDelete: boolean) {
+  function openDirect(r: Router, s: Session, op: ConfigOperation, overrides: ConfigOverrides, reviewedCurrent: string | undefined, thenDelete: boolean) {
     const old = duplicate(s, op);
     if (old && old.status !== 'failed') {
       fail('conflict', `${op} of ${s.peerIp} is already waiting in ${r.name}'s outbox: apply, edit or discard that item first`, 'operation');
@@ -202,7 +202,7 @@ export function syncHandlers(deps: SyncDeps): Record<string, (a: Args) => unknow
     const s = sessionById(a!.sessionId);
     const r = routerOf(s);
     const op = a!.operation as ConfigOperation;
-    const overrides = (a!.overrides ?? {}) as OutboxOverrides;
+    const overrides = (a!.overrides ?? {}) as ConfigOverrides;
     if (!probe(r).reachable) {
       return { outcome: 'queued', item: enqueue(s, op, overrides, true, false), message: queuedMessage(r, s, op) };
     }
@@ -303,7 +303,7 @@ export function syncHandlers(deps: SyncDeps): Record<string, (a: Args) => unknow
     push_or_queue: (a) => pushOrQueue(a),
     delete_session_from_router: (a) => deleteFromRouter(a),
     queue_change: (a) =>
-      enqueue(sessionById(a!.sessionId), a!.operation as ConfigOperation, (a!.overrides ?? {}) as OutboxOverrides, false, false),
+      enqueue(sessionById(a!.sessionId), a!.operation as ConfigOperation, (a!.overrides ?? {}) as ConfigOverrides, false, false),
     list_router_outbox: (a) => {
       const routerId = a?.routerId === undefined ? null : Number(a.routerId);
       return live()
@@ -353,7 +353,7 @@ export function syncHandlers(deps: SyncDeps): Record<string, (a: Args) => unknow
       if (!['review', 'approved', 'failed'].includes(item.status)) {
         fail('conflict', `a ${item.status} item cannot be edited`, 'status');
       }
-      const overrides = (a!.overrides ?? {}) as OutboxOverrides;
+      const overrides = (a!.overrides ?? {}) as ConfigOverrides;
       const rendered = deps.render(sessionById(item.sessionId), item.operation, overrides);
       Object.assign(item, { overrides: { ...overrides }, rendered, reviewedCurrent: null, diff: [], approvedBy: null, approvedAt: null });
       settle(item, 'review');

@@ -4,7 +4,7 @@
 // see events.ts.
 import type { ConfigOperation } from '$lib/bindings/ConfigOperation';
 import type { OutboxItem } from '$lib/bindings/OutboxItem';
-import type { OutboxOverrides } from '$lib/bindings/OutboxOverrides';
+import type { ConfigOverrides } from '$lib/bindings/ConfigOverrides';
 import type { PushOrQueued } from '$lib/bindings/PushOrQueued';
 import type { Session } from '$lib/bindings/Session';
 import type { RouterReachability } from '$lib/bindings/RouterReachability';
@@ -12,7 +12,7 @@ import type { SyncReport } from '$lib/bindings/SyncReport';
 import { call } from './invoke';
 
 /** Queues a change for the session's router; rendered now, no router contacted. The item waits in review. */
-export const queueChange = (sessionId: number, operation: ConfigOperation, overrides: OutboxOverrides = {}) =>
+export const queueChange = (sessionId: number, operation: ConfigOperation, overrides: ConfigOverrides = {}) =>
   call<OutboxItem>('queue_change', { sessionId, operation, overrides });
 
 /**
@@ -24,7 +24,7 @@ export const queueChange = (sessionId: number, operation: ConfigOperation, overr
 export const pushOrQueue = (
   sessionId: number,
   operation: ConfigOperation,
-  overrides: OutboxOverrides = {},
+  overrides: ConfigOverrides = {},
   waitSeconds?: number,
   reviewedCurrent?: string,
 ) =>
@@ -57,7 +57,7 @@ export const reorderOutboxItem = (id: number, index: number) =>
 export const discardOutboxItem = (id: number) => call<OutboxItem>('discard_outbox_item', { id });
 
 /** Renders the item again with new overrides; it goes back to review. */
-export const editOutboxItem = (id: number, overrides: OutboxOverrides) =>
+export const editOutboxItem = (id: number, overrides: ConfigOverrides) =>
   call<OutboxItem>('edit_outbox_item', { id, overrides });
 
 /** Reads the router's lines for its items in review (one connection) and stores them with the diff. */

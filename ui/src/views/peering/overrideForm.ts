@@ -2,7 +2,6 @@
 // Edit): what the fields show for a set of overrides, and the overrides the
 // fields stand for. Empty fields are omitted so core uses the defaults.
 import type { ConfigOverrides } from '$lib/bindings/ConfigOverrides';
-import type { OutboxOverrides } from '$lib/bindings/OutboxOverrides';
 import { optionalText } from '$lib/forms';
 
 export interface OverrideForm {
@@ -17,7 +16,7 @@ export interface OverrideForm {
 /** The field names core's errors use for these inputs. */
 export const OVERRIDE_FIELDS = ['description', 'maxPrefix', 'importPolicy', 'exportPolicy', 'extraLines'] as const;
 
-export function overrideForm(from: OutboxOverrides | ConfigOverrides = {}): OverrideForm {
+export function overrideForm(from: ConfigOverrides = {}): OverrideForm {
   return {
     description: from.description ?? '',
     maxPrefix: typeof from.maxPrefix === 'number' ? from.maxPrefix : null,
@@ -28,8 +27,8 @@ export function overrideForm(from: OutboxOverrides | ConfigOverrides = {}): Over
 }
 
 /** The overrides the fields stand for: texts trimmed, extra lines as typed (when not blank). */
-export function overridesOf(form: OverrideForm): OutboxOverrides {
-  const o: OutboxOverrides = {};
+export function overridesOf(form: OverrideForm): ConfigOverrides {
+  const o: ConfigOverrides = {};
   const d = optionalText(form.description);
   if (d !== undefined) o.description = d;
   if (typeof form.maxPrefix === 'number' && Number.isFinite(form.maxPrefix)) o.maxPrefix = form.maxPrefix;
