@@ -300,6 +300,18 @@ pub(crate) use text_enum;
 
 text_enum!(AddressFamily { Ipv4 => "ipv4", Ipv6 => "ipv6" });
 
+/// A stored time as it travels in a file: an RFC 3339 timestamp, kept as written.
+pub fn timestamp(text: &str, field: &'static str) -> Result<String> {
+    chrono::DateTime::parse_from_rfc3339(text)
+        .map(|_| text.to_string())
+        .map_err(|_| {
+            Error::invalid(
+                field,
+                format!("'{}' is not a timestamp", text.escape_debug()),
+            )
+        })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

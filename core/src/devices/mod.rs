@@ -3,6 +3,7 @@
 //! sit on with which addresses; the SSH transport ([`ssh`]) and the push
 //! pipeline with its FRR and BIRD drivers ([`push`]).
 
+mod access;
 mod commit;
 pub mod delete;
 pub mod import;
@@ -21,7 +22,7 @@ use serde::{Deserialize, Serialize};
 use std::net::IpAddr;
 use ts_rs::TS;
 
-pub(crate) use store::{get_router, insert_attachment, insert_router_row, list_routers};
+pub(crate) use store::{get_router, list_routers};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "lowercase")]
@@ -61,6 +62,10 @@ pub struct Router {
     pub username: String,
     pub auth_method: AuthMethod,
     pub credential_ref: Option<String>,
+    /// The router needs a password (or key passphrase) that Peerdesk does not
+    /// hold: it came from an inventory file, which never carries one.
+    #[serde(default)]
+    pub credential_needed: bool,
     pub ssh_key_path: Option<String>,
     pub local_asn: u32,
     pub notes: String,
@@ -213,15 +218,8 @@ fn access_fields(
     control_command: Option<&str>,
     config_dir: Option<&str>,
 ) -> Result<()> {
-    f.control_command =
-        values::optional_name(control_command.unwrap_or(""), "controlCommand", 300)?;
-    f.config_dir = values::optional_name(config_dir.unwrap_or(""), "configDir", 1024)?;
-    if !f.config_dir.is_empty() && !f.config_dir.starts_with('/') {
-        return Err(Error::invalid(
-            "configDir",
-            "an absolute path such as /etc/bird/peers",
-        ));
-    }
+    f.control_command = access::control_command(control_command.unwrap_or(""), "controlCommand")?;
+    f.config_dir = access::config_dir(config_dir.unwrap_or(""), "configDir")?;
     Ok(())
 }
 
@@ -296,6 +294,49 @@ fn validate_attachments(
         });
     }
     Ok(out)
+}
+
+/// Writes a router of an inventory file under the file's id, through the Add
+/// Router form's validation (its attachments against the exchanges already
+/// written). A file never names a keyring entry: a router that had a password
+/// or key passphrase at its origin is marked as needing it entered again.
+pub(crate) fn insert_imported_router(conn: &rusqlite::Connection, r: &Router) -> Result<()> {
+    let mut fields = validate_fields(
+        &r.name,
+        &r.mgmt_address,
+        i64::from(r.ssh_port),
+        r.platform,
+        &r.username,
+        r.auth_method,
+        r.ssh_key_path.as_deref(),
+        &r.local_asn.to_string(),
+        &r.notes,
+    )?;
+    access_fields(&mut fields, Some(&r.control_command), Some(&r.config_dir))?;
+    let attachments: Vec<NewAttachment> = r
+        .attachments
+        .iter()
+        .map(|a| NewAttachment {
+            exchange_id: a.exchange_id,
+            ipv4: a.ipv4.clone(),
+            ipv6: a.ipv6.clone(),
+        })
+        .collect();
+    let attachments = validate_attachments(conn, &attachments)?;
+    let needed =
+        r.auth_method != AuthMethod::Agent && (r.credential_ref.is_some() || r.credential_needed);
+    store::insert_router_with_id(
+        conn,
+        r.id,
+        &fields,
+        &values::timestamp(&r.created_at, "createdAt")?,
+        &values::timestamp(&r.updated_at, "updatedAt")?,
+        needed,
+    )?;
+    for a in &attachments {
+        store::insert_attachment(conn, r.id, a)?;
+    }
+    Ok(())
 }
 
 /// Errors about the peer group created inside Add Router name its fields as

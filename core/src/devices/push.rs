@@ -13,6 +13,7 @@ use super::{AuthMethod, Platform, Router};
 use crate::audit::{self, AuditAction};
 use crate::error::{Error, Result};
 use crate::peering::{AdminState, BgpState, ConfigState, Session};
+use crate::secrets::{router_credential_key, session_md5_key};
 use crate::templating::config::{ConfigOperation, ConfigOverrides};
 use crate::templating::diff::{line_diff, DiffLine};
 use serde::Serialize;
@@ -51,9 +52,6 @@ pub struct PushPreview {
 const MASK: &str = "********";
 
 /// Single-quotes `s` for a POSIX shell.
-fn shell_quote(s: &str) -> String {
-    format!("'{}'", s.replace('\'', "'\\''"))
-}
 
 pub(crate) struct Cli<'a> {
     pub(crate) ssh: &'a dyn RouterTransport,
@@ -68,12 +66,11 @@ impl Cli<'_> {
         if self.control.is_empty() {
             return self.ssh.exec(text);
         }
-        match self.platform {
-            Platform::Bird2 => self.ssh.exec(&format!("{} {}", self.control, text)),
-            _ => self
-                .ssh
-                .exec(&format!("{} -c {}", self.control, shell_quote(text))),
-        }
+        let line = match self.platform {
+            Platform::Bird2 => super::access::command_line(self.control, &[text])?,
+            _ => super::access::command_line(self.control, &["-c", text])?,
+        };
+        self.ssh.exec(&line)
     }
 }
 
@@ -318,8 +315,16 @@ impl crate::Peerdesk {
     }
 
     pub(crate) fn login(&self, router: &Router) -> Result<RouterSession> {
+        if router.credential_needed {
+            return Err(Error::AuthFailed(format!(
+                "{} needs its password: it came from an inventory file, which never carries one; enter it in Edit Router",
+                router.name
+            )));
+        }
+        // The key is the one Peerdesk names for this router, never a stored
+        // string: a reference cannot point this login at another secret.
         let secret = match &router.credential_ref {
-            Some(key) => self.secrets().get(key)?,
+            Some(_) => self.secrets().get(&router_credential_key(router.id))?,
             None => None,
         };
         let auth = match router.auth_method {
@@ -342,13 +347,32 @@ impl crate::Peerdesk {
 
     /// The rendered text with the session's MD5 password from the keyring,
     /// for sending only.
+    ///
+    /// The key is the one Peerdesk names for this session, never the stored
+    /// string, and the value must meet the MD5 password rules before it is
+    /// inserted: a keyring entry changed behind Peerdesk's back is refused
+    /// rather than allowed to end the statement it sits in.
     pub(crate) fn fill_md5(&self, s: &Session, rendered: &str) -> Result<String> {
+        if s.md5_needed {
+            return Err(md5_needed(s));
+        }
         let md5 = match &s.md5_ref {
-            Some(k) => self.secrets().get(k)?,
+            Some(_) => self.secrets().get(&session_md5_key(s.id))?,
             None => None,
         };
         Ok(match md5 {
-            Some(m) => rendered.replace(crate::templating::config::MD5_PLACEHOLDER, m.expose()),
+            Some(m) => {
+                crate::values::md5_password(m.expose(), "md5Password").map_err(|_| {
+                    Error::invalid(
+                        "md5Password",
+                        format!(
+                            "the MD5 password stored for {} does not meet the rules (printable ASCII without spaces or \" ' \\ ; {{ }} # ! ` $, at most 80 characters): nothing was sent; enter it again in Edit Session",
+                            s.peer_ip
+                        ),
+                    )
+                })?;
+                rendered.replace(crate::templating::config::MD5_PLACEHOLDER, m.expose())
+            }
             None => rendered.to_string(),
         })
     }
@@ -1038,11 +1062,17 @@ pd_as64501_192_0_2_101 BGP        ---        start  21:30:02.120  Active        
         );
         assert!(bird_protocol_details(bird, "pd_as64502_x").is_none());
     }
+}
 
-    #[test]
-    fn shell_quoting_survives_single_quotes() {
-        assert_eq!(shell_quote("a'b"), "'a'\\''b'");
-    }
+/// The refusal for a session whose MD5 password must be entered first.
+pub(crate) fn md5_needed(s: &Session) -> Error {
+    Error::invalid(
+        "md5Password",
+        format!(
+            "the session with {} had an MD5 password where it came from; enter it in Edit Session before anything is sent (sending without it would remove it from the router)",
+            s.peer_ip
+        ),
+    )
 }
 
 /// What one state refresh read from a router.

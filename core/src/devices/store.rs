@@ -7,7 +7,8 @@ use rusqlite::{params, Connection, OptionalExtension};
 use std::collections::HashMap;
 
 const SELECT: &str = "SELECT id, name, mgmt_address, ssh_port, platform, username, auth_method,
-    credential_ref, ssh_key_path, local_asn, notes, created_at, updated_at, control_command, config_dir
+    credential_ref, ssh_key_path, local_asn, notes, created_at, updated_at, control_command, config_dir,
+    credential_needed
     FROM routers";
 
 fn row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Router> {
@@ -20,6 +21,7 @@ fn row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Router> {
         username: r.get(5)?,
         auth_method: r.get(6)?,
         credential_ref: r.get(7)?,
+        credential_needed: r.get(15)?,
         ssh_key_path: r.get(8)?,
         local_asn: r.get(9)?,
         notes: r.get(10)?,
@@ -102,31 +104,40 @@ pub(super) fn insert_router(conn: &Connection, f: &RouterFields, now: &str) -> R
     Ok(conn.last_insert_rowid())
 }
 
-/// Inserts a router exactly as exported, id and timestamps included (inventory import).
-pub(crate) fn insert_router_row(conn: &Connection, r: &Router) -> Result<()> {
+/// Inserts a router of an inventory file under the file's id, with fields
+/// validated as the form's; no credential key name, ever.
+pub(super) fn insert_router_with_id(
+    conn: &Connection,
+    id: i64,
+    f: &RouterFields,
+    created_at: &str,
+    updated_at: &str,
+    credential_needed: bool,
+) -> Result<()> {
     conn.execute(
         "INSERT INTO routers (id, name, mgmt_address, ssh_port, platform, username, auth_method,
             credential_ref, ssh_key_path, local_asn, notes, created_at, updated_at, control_command,
-            config_dir)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)",
+            config_dir, credential_needed)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, NULL, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)",
         params![
-            r.id,
-            r.name,
-            r.mgmt_address,
-            r.ssh_port,
-            r.platform,
-            r.username,
-            r.auth_method,
-            r.credential_ref,
-            r.ssh_key_path,
-            r.local_asn,
-            r.notes,
-            r.created_at,
-            r.updated_at,
-            r.control_command,
-            r.config_dir
+            id,
+            f.name,
+            f.mgmt_address,
+            f.ssh_port,
+            f.platform,
+            f.username,
+            f.auth_method,
+            f.ssh_key_path,
+            f.local_asn.get(),
+            f.notes,
+            created_at,
+            updated_at,
+            f.control_command,
+            f.config_dir,
+            credential_needed
         ],
-    )?;
+    )
+    .map_err(|e| unique_as_conflict(e, "name", || format!("a router named {} exists", f.name)))?;
     Ok(())
 }
 
@@ -156,9 +167,11 @@ pub(super) fn update_router(conn: &Connection, id: i64, f: &RouterFields, now: &
     Ok(())
 }
 
+/// Sets (or clears) the router's credential key name; either way the user has
+/// now decided, so the router no longer waits for a password to be entered.
 pub(super) fn set_credential_ref(conn: &Connection, id: i64, key: Option<&str>) -> Result<()> {
     conn.execute(
-        "UPDATE routers SET credential_ref = ?2 WHERE id = ?1",
+        "UPDATE routers SET credential_ref = ?2, credential_needed = 0 WHERE id = ?1",
         params![id, key],
     )?;
     Ok(())

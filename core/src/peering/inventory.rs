@@ -1,7 +1,16 @@
 //! The whole inventory as one JSON document (export and import through the
-//! native file dialogs) and the Sessions list as CSV. Exports carry keyring key
-//! names, never secrets. Import replaces the inventory in one transaction after
-//! checking every record, so a bad or foreign file changes nothing.
+//! native file dialogs) and the Sessions list as CSV.
+//!
+//! An inventory file is outside input (a colleague's file, an edited export),
+//! trusted no more than typing. Import: check the format and version; in one
+//! transaction, clear the inventory, then write the records in dependency
+//! order (settings, exchanges, routers with attachments, peer groups,
+//! networks, sessions), each through the validation of its form against the
+//! records already written; the first bad entry rolls everything back and is
+//! named with its field. Secrets never travel: exports carry at most a key
+//! name as a marker that a secret was set, and import drops every key name —
+//! keys are named by Peerdesk from the object they belong to — marking the
+//! router or session as needing its password entered again.
 
 use super::{store, Exchange, Network, PeerGroup, Session, SessionFilter};
 use crate::audit::{self, AuditAction};
@@ -62,8 +71,17 @@ fn refuse(message: impl std::fmt::Display) -> Error {
     }
 }
 
-/// Checks the values an inventory file carries with the same rules as the forms.
-fn check(inv: &Inventory) -> Result<()> {
+/// Names the entry of the file an error is about, and its field: "router 3
+/// (r1), controlCommand: …".
+fn at(entry: String) -> impl Fn(Error) -> Error {
+    move |e: Error| match e.field() {
+        Some(field) => refuse(format!("{entry}, {field}: {e}")),
+        None => refuse(format!("{entry}: {e}")),
+    }
+}
+
+/// The file's format and version; the records are checked as they are written.
+fn check_header(inv: &Inventory) -> Result<()> {
     if inv.format != FORMAT {
         return Err(refuse(format!(
             "format is '{}', expected '{FORMAT}'",
@@ -76,57 +94,190 @@ fn check(inv: &Inventory) -> Result<()> {
             inv.version
         )));
     }
-    let ctx = |what: String| move |e: Error| refuse(format!("{what}: {e}"));
-    for a in &inv.settings.own_asns {
-        Asn::new(i64::from(*a), "ownAsns").map_err(ctx("own ASN".into()))?;
-    }
-    for e in &inv.exchanges {
-        let c = ctx(format!("exchange {}", e.id));
-        values::name(&e.name, "name", 100).map_err(&c)?;
-        values::optional_prefix(e.prefix_v4.as_deref(), AddressFamily::Ipv4, "prefixV4")
-            .map_err(&c)?;
-        values::optional_prefix(e.prefix_v6.as_deref(), AddressFamily::Ipv6, "prefixV6")
-            .map_err(&c)?;
-    }
-    for r in &inv.routers {
-        let c = ctx(format!("router {}", r.id));
-        values::name(&r.name, "name", 64).map_err(&c)?;
-        Asn::new(i64::from(r.local_asn), "localAsn").map_err(&c)?;
-        for a in &r.attachments {
-            values::optional_ip(a.ipv4.as_deref(), "ipv4").map_err(&c)?;
-            values::optional_ip(a.ipv6.as_deref(), "ipv6").map_err(&c)?;
-        }
-    }
-    for g in &inv.peer_groups {
-        let c = ctx(format!("peer group {}", g.id));
-        values::identifier(&g.name, "name").map_err(&c)?;
-        values::identifier(&g.import_policy, "importPolicy").map_err(&c)?;
-        values::identifier(&g.export_policy, "exportPolicy").map_err(&c)?;
-    }
-    for n in &inv.networks {
-        let c = ctx(format!("network {}", n.id));
-        Asn::new(i64::from(n.asn), "asn").map_err(&c)?;
-        values::name(&n.name, "name", 200).map_err(&c)?;
-        values::identifier(&n.as_set, "asSet").map_err(&c)?;
-    }
-    for s in &inv.sessions {
-        let c = ctx(format!("session {}", s.id));
-        let ip = values::ip(&s.peer_ip, "peerIp").map_err(&c)?;
-        if AddressFamily::of(&ip).version() != i64::from(s.ip_version) {
-            return Err(refuse(format!(
-                "session {}: ipVersion does not match {}",
-                s.id, s.peer_ip
-            )));
-        }
-        if ip.to_string() != s.peer_ip {
-            return Err(refuse(format!(
-                "session {}: address {} is not in canonical form",
-                s.id, s.peer_ip
-            )));
-        }
-        values::notes(&s.notes, "notes").map_err(&c)?;
-    }
     Ok(())
+}
+
+fn timestamp(text: &str, field: &'static str) -> Result<String> {
+    values::timestamp(text, field)
+}
+
+fn optional_timestamp(text: &Option<String>, field: &'static str) -> Result<Option<String>> {
+    text.as_deref().map(|t| timestamp(t, field)).transpose()
+}
+
+fn positive_id(v: Option<i64>, field: &'static str) -> Result<Option<i64>> {
+    match v {
+        Some(n) if n <= 0 => Err(Error::invalid(field, "a positive id, or empty")),
+        v => Ok(v),
+    }
+}
+
+/// An exchange of the file, through the exchange form's validation.
+fn exchange(e: &Exchange) -> Result<Exchange> {
+    let f = super::NewExchange {
+        name: e.name.clone(),
+        city: e.city.clone(),
+        country: e.country.clone(),
+        peeringdb_ix_id: e.peeringdb_ix_id,
+        peeringdb_ixlan_id: e.peeringdb_ixlan_id,
+        prefix_v4: e.prefix_v4.clone(),
+        prefix_v6: e.prefix_v6.clone(),
+    }
+    .validate()?;
+    Ok(Exchange {
+        id: e.id,
+        name: f.name,
+        city: f.city,
+        country: f.country,
+        peeringdb_ix_id: f.peeringdb_ix_id,
+        peeringdb_ixlan_id: f.peeringdb_ixlan_id,
+        prefix_v4: f.prefix_v4.map(|p| p.to_string()),
+        prefix_v6: f.prefix_v6.map(|p| p.to_string()),
+        created_at: timestamp(&e.created_at, "createdAt")?,
+        updated_at: timestamp(&e.updated_at, "updatedAt")?,
+    })
+}
+
+/// A peer group of the file, through the peer group form's validation, on a
+/// router and exchange already written.
+fn peer_group(conn: &rusqlite::Connection, g: &PeerGroup) -> Result<PeerGroup> {
+    let f = super::NewPeerGroup {
+        router_id: Some(g.router_id),
+        name: g.name.clone(),
+        exchange_id: g.exchange_id,
+        family: g.family,
+        import_policy: g.import_policy.clone(),
+        export_policy: g.export_policy.clone(),
+        max_prefix: g.max_prefix.map(i64::from),
+        session_type: g.session_type,
+    }
+    .validate()?;
+    devices::get_router(conn, f.router_id).map_err(|_| {
+        Error::invalid("routerId", format!("no router {} in the file", f.router_id))
+    })?;
+    if let Some(ex) = f.exchange_id {
+        store::get_exchange(conn, ex)
+            .map_err(|_| Error::invalid("exchangeId", format!("no exchange {ex} in the file")))?;
+    }
+    Ok(PeerGroup {
+        id: g.id,
+        name: f.name,
+        router_id: f.router_id,
+        exchange_id: f.exchange_id,
+        family: f.family,
+        import_policy: f.import_policy,
+        export_policy: f.export_policy,
+        max_prefix: f.max_prefix,
+        session_type: f.session_type,
+        created_at: timestamp(&g.created_at, "createdAt")?,
+        updated_at: timestamp(&g.updated_at, "updatedAt")?,
+        ..g.clone()
+    })
+}
+
+/// A network of the file, with the rules of the Add Session wizard.
+fn network(n: &Network) -> Result<Network> {
+    let positive = |v: Option<u32>, field| match v {
+        Some(0) => Err(Error::invalid(field, "a positive number, or empty")),
+        v => Ok(v),
+    };
+    Ok(Network {
+        id: n.id,
+        asn: Asn::new(i64::from(n.asn), "asn")?.get(),
+        name: values::name(&n.name, "name", 200)?,
+        as_set: values::identifier(&n.as_set, "asSet")?,
+        max_prefix_v4: positive(n.max_prefix_v4, "maxPrefixV4")?,
+        max_prefix_v6: positive(n.max_prefix_v6, "maxPrefixV6")?,
+        peeringdb_net_id: positive_id(n.peeringdb_net_id, "peeringdbNetId")?,
+        local_peer: n.local_peer,
+        session_count: 0,
+        created_at: timestamp(&n.created_at, "createdAt")?,
+        updated_at: timestamp(&n.updated_at, "updatedAt")?,
+    })
+}
+
+/// A session of the file, with the checks of the Add Session wizard against
+/// what is already written: its router, exchange (the router attached to it,
+/// the address inside its LAN), peer group (same router, family, exchange) and
+/// network, one session per router and address. It never carries an MD5 key
+/// name: one it had is remembered as "MD5 password needed".
+fn session(conn: &rusqlite::Connection, s: &Session) -> Result<Session> {
+    let ip = values::ip(&s.peer_ip, "peerIp")?;
+    if ip.to_string() != s.peer_ip {
+        return Err(Error::invalid(
+            "peerIp",
+            format!("address {} is not in canonical form", s.peer_ip),
+        ));
+    }
+    if AddressFamily::of(&ip).version() != i64::from(s.ip_version) {
+        return Err(Error::invalid(
+            "ipVersion",
+            format!("ipVersion {} does not match {}", s.ip_version, s.peer_ip),
+        ));
+    }
+    let notes = values::notes(&s.notes, "notes")?;
+    devices::get_router(conn, s.router_id).map_err(|_| {
+        Error::invalid("routerId", format!("no router {} in the file", s.router_id))
+    })?;
+    let net = store::get_network(conn, s.network_id).map_err(|_| {
+        Error::invalid(
+            "networkId",
+            format!("no network {} in the file", s.network_id),
+        )
+    })?;
+    if net.asn != s.asn {
+        return Err(Error::invalid(
+            "asn",
+            format!("AS{} is not network {}'s AS{}", s.asn, net.id, net.asn),
+        ));
+    }
+    let exchange = s
+        .exchange_id
+        .map(|id| {
+            store::get_exchange(conn, id)
+                .map_err(|_| Error::invalid("exchangeId", format!("no exchange {id} in the file")))
+        })
+        .transpose()?;
+    if let Some(ex) = &exchange {
+        if !store::router_on_exchange(conn, s.router_id, ex.id)? {
+            return Err(Error::invalid(
+                "routerId",
+                format!("router {} is not attached to {}", s.router_id, ex.name),
+            ));
+        }
+    }
+    if let Some(pg) = s.peer_group_id {
+        store::get_peer_group(conn, pg).map_err(|_| {
+            Error::invalid("peerGroupId", format!("no peer group {pg} in the file"))
+        })?;
+    }
+    super::check_address(
+        conn,
+        exchange.as_ref(),
+        s.router_id,
+        &super::SessionAddress {
+            ip,
+            peer_group_id: s.peer_group_id,
+            field: "peerIp",
+        },
+        None,
+    )?;
+    let last_error = match &s.bgp_last_error {
+        Some(text) => Some(values::name(text, "bgpLastError", 1000)?),
+        None => None,
+    };
+    Ok(Session {
+        peer_ip: ip.to_string(),
+        md5_ref: None,
+        md5_needed: s.md5_ref.is_some() || s.md5_needed,
+        notes,
+        bgp_refreshed_at: optional_timestamp(&s.bgp_refreshed_at, "bgpRefreshedAt")?,
+        bgp_up_since: optional_timestamp(&s.bgp_up_since, "bgpUpSince")?,
+        bgp_last_error: last_error,
+        created_at: timestamp(&s.created_at, "createdAt")?,
+        updated_at: timestamp(&s.updated_at, "updatedAt")?,
+        ..s.clone()
+    })
 }
 
 /// Writes `bytes` to `path` through a temporary file in the same folder, so a
@@ -204,9 +355,18 @@ impl crate::Peerdesk {
         self.replace_inventory(&inv)
     }
 
+    /// Replaces the inventory with `inv` in one transaction. Every record goes
+    /// through the validation of its form, against the records before it, so
+    /// a file is trusted no more than typing: the first bad entry is refused
+    /// with the entry and field named, and nothing changes. A file never names
+    /// a keyring entry: key names in it are dropped, and a router or session
+    /// that had a secret is marked as needing it entered again. Settings other
+    /// than the PeeringDB URL are taken (a file cannot point the API key at
+    /// another server).
     pub fn replace_inventory(&self, inv: &Inventory) -> Result<ImportSummary> {
-        check(inv)?;
+        check_header(inv)?;
         let now = self.now();
+        let current = self.get_settings()?;
         let mut conn = self.db()?;
         let tx = conn.transaction()?;
         for table in [
@@ -219,32 +379,32 @@ impl crate::Peerdesk {
         ] {
             tx.execute(&format!("DELETE FROM {table}"), [])?;
         }
-        let ctx = |what: String| move |e: Error| refuse(format!("{what}: {e}"));
-        crate::settings::store::put(&tx, &inv.settings).map_err(ctx("settings".into()))?;
+        let settings =
+            crate::settings::imported(&inv.settings, &current).map_err(at("settings".into()))?;
+        crate::settings::store::put(&tx, &settings).map_err(at("settings".into()))?;
         for e in &inv.exchanges {
-            store::insert_exchange_row(&tx, e).map_err(ctx(format!("exchange {}", e.name)))?;
+            let c = at(format!("exchange {} ({})", e.id, e.name.escape_debug()));
+            let e = exchange(e).map_err(&c)?;
+            store::insert_exchange_row(&tx, &e).map_err(&c)?;
         }
         for r in &inv.routers {
-            let c = ctx(format!("router {}", r.name));
-            devices::insert_router_row(&tx, r).map_err(&c)?;
-            for a in &r.attachments {
-                let fields = devices::AttachmentFields {
-                    exchange_id: a.exchange_id,
-                    ipv4: values::optional_ip(a.ipv4.as_deref(), "ipv4")?,
-                    ipv6: values::optional_ip(a.ipv6.as_deref(), "ipv6")?,
-                };
-                devices::insert_attachment(&tx, r.id, &fields).map_err(&c)?;
-            }
+            let c = at(format!("router {} ({})", r.id, r.name.escape_debug()));
+            devices::insert_imported_router(&tx, r).map_err(&c)?;
         }
         for g in &inv.peer_groups {
-            store::insert_peer_group_row(&tx, g).map_err(ctx(format!("peer group {}", g.name)))?;
+            let c = at(format!("peer group {} ({})", g.id, g.name.escape_debug()));
+            let g = peer_group(&tx, g).map_err(&c)?;
+            store::insert_peer_group_row(&tx, &g).map_err(&c)?;
         }
         for n in &inv.networks {
-            store::insert_network_row(&tx, n).map_err(ctx(format!("network AS{}", n.asn)))?;
+            let c = at(format!("network {} (AS{})", n.id, n.asn));
+            let n = network(n).map_err(&c)?;
+            store::insert_network_row(&tx, &n).map_err(&c)?;
         }
         for s in &inv.sessions {
-            store::insert_session_row(&tx, s)
-                .map_err(ctx(format!("session {} {}", s.id, s.peer_ip)))?;
+            let c = at(format!("session {} ({})", s.id, s.peer_ip.escape_debug()));
+            let s = session(&tx, s).map_err(&c)?;
+            store::insert_session_row(&tx, &s).map_err(&c)?;
         }
         let summary = InventoryCounts::from(inv);
         audit::record(

@@ -254,6 +254,10 @@ pub struct Session {
     pub peer_ip: String,
     pub ip_version: u8,
     pub md5_ref: Option<String>,
+    /// The session had an MD5 password where it came from (an inventory file,
+    /// which never carries one): nothing is pushed until it is entered again.
+    #[serde(default)]
+    pub md5_needed: bool,
     pub admin_state: AdminState,
     pub config_state: ConfigState,
     pub bgp_state: Option<BgpState>,

@@ -452,7 +452,7 @@ pub(super) struct SessionRow {
 const SESSION: &str = "SELECT s.id, s.session_type, s.exchange_id, e.name, s.router_id, r.name,
     s.peer_group_id, g.name, s.network_id, n.asn, n.name, s.peer_ip, s.ip_version, s.md5_ref,
     s.admin_state, s.config_state, s.bgp_state, s.bgp_refreshed_at, s.notes, s.created_at, s.updated_at,
-    s.bgp_up_since, s.prefixes_received, s.bgp_last_error
+    s.bgp_up_since, s.prefixes_received, s.bgp_last_error, s.md5_needed
     FROM sessions s
     JOIN routers r ON r.id = s.router_id
     JOIN networks n ON n.id = s.network_id
@@ -475,6 +475,7 @@ fn session_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Session> {
         peer_ip: r.get(11)?,
         ip_version: r.get(12)?,
         md5_ref: r.get(13)?,
+        md5_needed: r.get(24)?,
         admin_state: r.get(14)?,
         config_state: r.get(15)?,
         bgp_state: r.get(16)?,
@@ -632,8 +633,9 @@ pub(crate) fn insert_session_row(conn: &Connection, s: &Session) -> Result<()> {
     conn.execute(
         "INSERT INTO sessions (id, session_type, exchange_id, router_id, peer_group_id, network_id,
             peer_ip, ip_version, md5_ref, admin_state, config_state, bgp_state, bgp_refreshed_at,
-            notes, created_at, updated_at, bgp_up_since, prefixes_received, bgp_last_error)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19)",
+            notes, created_at, updated_at, bgp_up_since, prefixes_received, bgp_last_error, md5_needed)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19,
+            ?20)",
         params![
             s.id,
             s.session_type,
@@ -653,15 +655,18 @@ pub(crate) fn insert_session_row(conn: &Connection, s: &Session) -> Result<()> {
             s.updated_at,
             s.bgp_up_since,
             s.prefixes_received,
-            s.bgp_last_error
+            s.bgp_last_error,
+            s.md5_needed
         ],
     )?;
     Ok(())
 }
 
+/// Sets (or clears) the session's MD5 key name; either way the user has now
+/// decided, so the session no longer waits for a password to be entered.
 pub(super) fn set_md5_ref(conn: &Connection, id: i64, key: Option<&str>) -> Result<()> {
     conn.execute(
-        "UPDATE sessions SET md5_ref = ?2 WHERE id = ?1",
+        "UPDATE sessions SET md5_ref = ?2, md5_needed = 0 WHERE id = ?1",
         params![id, key],
     )?;
     Ok(())

@@ -47,6 +47,22 @@ pub struct SettingsChanges {
     pub max_prefix_factor: Option<f64>,
 }
 
+/// The settings of an inventory file, through the Settings form's validation.
+/// The PeeringDB URL stays the one set here: a file must not point the API
+/// key at another server.
+pub(crate) fn imported(file: &Settings, current: &Settings) -> Result<Settings> {
+    SettingsChanges {
+        own_asns: file.own_asns.iter().map(u32::to_string).collect(),
+        org_name: file.org_name.clone(),
+        coordinator_name: file.coordinator_name.clone(),
+        coordinator_email: file.coordinator_email.clone(),
+        peeringdb_url: None,
+        max_prefix_extra: Some(i64::from(file.max_prefix_extra)),
+        max_prefix_factor: Some(file.max_prefix_factor),
+    }
+    .validate(current)
+}
+
 impl SettingsChanges {
     fn validate(&self, current: &Settings) -> Result<Settings> {
         let mut own_asns = Vec::new();

@@ -185,6 +185,7 @@ mod tests {
             peer_ip: ip.into(),
             ip_version: if ip.contains(':') { 6 } else { 4 },
             md5_ref: None,
+            md5_needed: false,
             admin_state: AdminState::Up,
             config_state: state,
             bgp_state: None,

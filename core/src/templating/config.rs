@@ -474,6 +474,9 @@ impl crate::Peerdesk {
                 .unwrap_or(s.admin_state == crate::peering::AdminState::Down),
             md5: s.md5_ref.as_ref().map(|_| MD5_PLACEHOLDER.to_string()),
         };
+        if s.md5_needed {
+            return Err(crate::devices::push::md5_needed(&s));
+        }
         Ok((input, mp_source))
     }
 
