@@ -45,7 +45,7 @@ fn exports_carry_key_names_but_never_secret_values() {
     assert!(!text.contains("Export-Md5-Secret"));
     assert!(
         text.contains("session/"),
-        "the keyring reference travels so a re-import finds the secret"
+        "the key name travels only as a marker that a secret was set: import drops it and asks for the secret again"
     );
 }
 

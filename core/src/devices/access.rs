@@ -29,7 +29,20 @@ pub(crate) fn control_words(text: &str, field: &'static str) -> Result<Vec<Strin
             format!("too long: at most {MAX_LEN} characters"),
         ));
     }
-    let words: Vec<String> = t.split_ascii_whitespace().map(str::to_string).collect();
+    if let Some(c) = t.chars().find(|c| c.is_control()) {
+        return Err(Error::invalid(
+            field,
+            format!(
+                "'{}' is not allowed: one line, words separated by spaces",
+                c.escape_default()
+            ),
+        ));
+    }
+    let words: Vec<String> = t
+        .split(' ')
+        .filter(|w| !w.is_empty())
+        .map(str::to_string)
+        .collect();
     if words.len() > MAX_WORDS {
         return Err(Error::invalid(field, format!("at most {MAX_WORDS} words")));
     }

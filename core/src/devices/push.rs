@@ -315,12 +315,6 @@ impl crate::Peerdesk {
     }
 
     pub(crate) fn login(&self, router: &Router) -> Result<RouterSession> {
-        if router.credential_needed {
-            return Err(Error::AuthFailed(format!(
-                "{} needs its password: it came from an inventory file, which never carries one; enter it in Edit Router",
-                router.name
-            )));
-        }
         // The key is the one Peerdesk names for this router, never a stored
         // string: a reference cannot point this login at another secret.
         let secret = match &router.credential_ref {

@@ -70,7 +70,15 @@ impl crate::Peerdesk {
     }
 
     /// A transport to the router: the installed connector's, else an SSH login.
+    /// A router waiting for its password (it came from an inventory file) is
+    /// not contacted at all.
     pub(crate) fn connect_router(&self, router: &Router) -> Result<Box<dyn RouterTransport>> {
+        if router.credential_needed {
+            return Err(crate::error::Error::AuthFailed(format!(
+                "{} needs its password: it came from an inventory file, which never carries one; enter it in Edit Router",
+                router.name
+            )));
+        }
         let connector = self
             .router_connector
             .read()

@@ -6,7 +6,12 @@ import type { RouterAttachment } from "./RouterAttachment";
 /**
  * A router as stored. `credential_ref` is the keyring key name, never the secret.
  */
-export type Router = { id: number, name: string, mgmtAddress: string, sshPort: number, platform: Platform, username: string, authMethod: AuthMethod, credentialRef: string | null, sshKeyPath: string | null, localAsn: number, notes: string, 
+export type Router = { id: number, name: string, mgmtAddress: string, sshPort: number, platform: Platform, username: string, authMethod: AuthMethod, credentialRef: string | null, 
+/**
+ * The router needs a password (or key passphrase) that Peerdesk does not
+ * hold: it came from an inventory file, which never carries one.
+ */
+credentialNeeded: boolean, sshKeyPath: string | null, localAsn: number, notes: string, 
 /**
  * The command that runs router CLI commands after login (e.g. `vtysh`,
  * `birdc -s /run/bird/bird.ctl`); empty when the login shell is the CLI.

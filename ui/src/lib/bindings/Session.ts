@@ -8,7 +8,12 @@ import type { SessionType } from "./SessionType";
  * One BGP session as the Sessions list shows it, with the names it refers to.
  * `md5_ref` is the keyring key of its MD5 password, never the password.
  */
-export type Session = { id: number, sessionType: SessionType, exchangeId: number | null, exchangeName: string | null, routerId: number, routerName: string, peerGroupId: number | null, peerGroupName: string | null, networkId: number, asn: number, networkName: string, peerIp: string, ipVersion: number, md5Ref: string | null, adminState: AdminState, configState: ConfigState, bgpState: BgpState | null, bgpRefreshedAt: string | null, 
+export type Session = { id: number, sessionType: SessionType, exchangeId: number | null, exchangeName: string | null, routerId: number, routerName: string, peerGroupId: number | null, peerGroupName: string | null, networkId: number, asn: number, networkName: string, peerIp: string, ipVersion: number, md5Ref: string | null, 
+/**
+ * The session had an MD5 password where it came from (an inventory file,
+ * which never carries one): nothing is pushed until it is entered again.
+ */
+md5Needed: boolean, adminState: AdminState, configState: ConfigState, bgpState: BgpState | null, bgpRefreshedAt: string | null, 
 /**
  * Since when the session has been up, from the uptime the router reported.
  */
