@@ -159,6 +159,7 @@ function toRouter(n: Omit<NewRouter, 'newPeerGroup'>, old?: Router): Router {
     username: n.username,
     authMethod: n.authMethod,
     credentialRef: n.password ? `router-${old?.id ?? 'new'}` : (old?.credentialRef ?? null),
+    credentialNeeded: n.password ? false : (old?.credentialNeeded ?? false),
     sshKeyPath: n.sshKeyPath ?? null,
     localAsn: parseAsn(n.localAsn, 'localAsn'),
     notes: n.notes,
@@ -224,6 +225,7 @@ function session(p: {
     peerIp: p.ip,
     ipVersion: p.ip.includes(':') ? 6 : 4,
     md5Ref: null,
+    md5Needed: false,
     adminState: 'up',
     configState: p.config ?? 'not_configured',
     bgpState: p.bgp ?? null,
@@ -314,7 +316,8 @@ function updateSession(sid: number, c: SessionChanges): Session {
   const s: Session = {
     ...old, sessionType: c.sessionType, peerGroupId: group?.id ?? null, peerGroupName: group?.name ?? null,
     peerIp: c.peerIp, adminState: c.adminState, notes: c.notes,
-    md5Ref: c.clearMd5 ? null : c.md5Password ? `session-${sid}-md5` : old.md5Ref, updatedAt: now(),
+    md5Ref: c.clearMd5 ? null : c.md5Password ? `session-${sid}-md5` : old.md5Ref,
+    md5Needed: c.clearMd5 || c.md5Password ? false : old.md5Needed, updatedAt: now(),
   };
   sessions[at] = s;
   record('session', sid, 'update', `Session with AS${s.asn} ${s.networkName} (${s.peerIp}) changed`, old, s);

@@ -49,6 +49,7 @@ const session: Session = {
   peerIp: '192.0.2.10',
   ipVersion: 4,
   md5Ref: 'session-17-md5',
+  md5Needed: false,
   adminState: 'up',
   configState: 'not_configured',
   bgpState: null,

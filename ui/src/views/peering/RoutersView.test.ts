@@ -36,6 +36,7 @@ function router(id: number, name: string): Router {
     username: 'lab',
     authMethod: 'password',
     credentialRef: null,
+    credentialNeeded: false,
     sshKeyPath: null,
     localAsn: 64496,
     notes: '',
@@ -136,5 +137,15 @@ describe('offline indicator', () => {
     show();
     await waitFor(() => expect(state(1)).toBe('unknown'));
     expect(screen.queryByTestId('offline-indicator')).toBeNull();
+  });
+});
+
+describe('Routers list passwords', () => {
+  it('says "Password needed" only for a router that came from a file without its password', async () => {
+    sync.routerReachability.mockResolvedValue([]);
+    const waiting = { ...router(2, 'r2'), credentialNeeded: true };
+    render(RoutersView, { props: { routers: [router(1, 'r1'), waiting], onedit: vi.fn(), ondelete: vi.fn() } });
+    expect(screen.getByTestId('router-password-needed-2').textContent).toContain('Password needed');
+    expect(screen.queryByTestId('router-password-needed-1')).toBeNull();
   });
 });

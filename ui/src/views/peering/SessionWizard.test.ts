@@ -53,6 +53,7 @@ const router = (id: number, name: string, exchangeIds: number[]): Router => ({
   username: 'u',
   authMethod: 'agent',
   credentialRef: null,
+  credentialNeeded: false,
   sshKeyPath: null,
   localAsn: 64496,
   notes: '',

@@ -64,6 +64,7 @@ function session(i: number): Session {
     peerIp: `10.0.${Math.floor(i / 250)}.${(i % 250) + 1}`,
     ipVersion: 4,
     md5Ref: null,
+    md5Needed: false,
     adminState: 'up',
     configState: 'configured',
     bgpState: 'established',

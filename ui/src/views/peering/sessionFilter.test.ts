@@ -29,6 +29,7 @@ function session(p: Partial<Session>): Session {
     peerIp: '192.0.2.10',
     ipVersion: 4,
     md5Ref: null,
+    md5Needed: false,
     adminState: 'up',
     configState: 'configured',
     bgpState: 'established',
