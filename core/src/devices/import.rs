@@ -78,7 +78,7 @@ pub fn parse_frr_running_config(text: &str) -> Result<Vec<DiscoveredNeighbor>> {
         let n = &mut found[idx];
         let rest: Vec<&str> = words.collect();
         match rest.as_slice() {
-            ["remote-as", asn] => n.remote_asn = asn.parse().ok(),
+            ["remote-as", asn] => n.remote_asn = asn.parse().ok().filter(|a| *a > 0),
             ["peer-group", g] => n.peer_group = Some(g.to_string()),
             ["description", d @ ..] => n.description = d.join(" "),
             ["shutdown", ..] => n.admin_down = true,
@@ -165,7 +165,7 @@ pub fn parse_bird_protocols_all(text: &str) -> Result<Vec<DiscoveredNeighbor>> {
         if let Some(v) = t.strip_prefix("Neighbor address:") {
             ip = v.trim().split('%').next().and_then(|a| a.parse().ok());
         } else if let Some(v) = t.strip_prefix("Neighbor AS:") {
-            asn = v.trim().parse().ok();
+            asn = v.trim().parse().ok().filter(|a| *a > 0);
         } else if let Some(v) = t.strip_prefix("Description:") {
             desc = v.trim().to_string();
         }

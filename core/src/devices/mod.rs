@@ -6,6 +6,8 @@
 mod access;
 mod commit;
 pub mod delete;
+#[cfg(test)]
+mod fuzz;
 pub mod import;
 mod neighbors;
 pub mod push;
