@@ -55,9 +55,14 @@ impl Server {
         format!("http://127.0.0.1:{}/api", self.1)
     }
     fn stage(&self, stage: &str) {
-        ureq::post(&format!("http://127.0.0.1:{}/__control/stage", self.1))
-            .send(stage)
+        // reqwest sets up TLS even for http://: the process-wide ring provider.
+        let _ = rustls::crypto::ring::default_provider().install_default();
+        let resp = reqwest::blocking::Client::new()
+            .post(format!("http://127.0.0.1:{}/__control/stage", self.1))
+            .body(stage.to_string())
+            .send()
             .expect("stage");
+        assert!(resp.status().is_success(), "stage {stage}");
     }
 }
 

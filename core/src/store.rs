@@ -18,6 +18,8 @@ fn migrations() -> Migrations<'static> {
         M::up(include_str!("../migrations/0007_outbox.sql")),
         M::up(include_str!("../migrations/0008_session_details.sql")),
         M::up(include_str!("../migrations/0009_outbox_then_delete.sql")),
+        // 0010 is another branch's; it goes before this one when they meet.
+        M::up(include_str!("../migrations/0011_sync_warnings.sql")),
     ])
 }
 
