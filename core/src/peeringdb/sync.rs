@@ -631,7 +631,7 @@ impl Run<'_> {
             }
             if new_rows == 0 {
                 return Err(Error::Rejected(format!(
-                    "PeeringDB sent the same {} rows again at skip={skip}: it does not page as asked; the previous mirror is kept",
+                    "PeeringDB sent the same {} rows again at skip={skip}: it does not page as asked",
                     t.name
                 )));
             }
