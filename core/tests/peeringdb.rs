@@ -802,6 +802,35 @@ fn a_sync_that_drops_most_of_a_type_warns_about_each_such_type() {
 }
 
 #[test]
+fn a_server_that_ignores_skip_stops_the_sync_instead_of_looping() {
+    let f = core();
+    let data = dataset(f.db_path.parent().unwrap());
+    let server = Server::start(&data, &["--ignore-skip"]);
+    at_boundary(&f, &data);
+    let e = f
+        .core
+        .sync_peeringdb(&opts(&server), &CollectedEvents::default())
+        .unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::Rejected, "{e}");
+    assert!(
+        e.to_string().contains("sent the same org rows again"),
+        "{e}"
+    );
+    assert_eq!(
+        list_requests(&server, "org").len(),
+        2,
+        "it noticed on the second page"
+    );
+    assert!(mirror(&f.core, &f.db_path)
+        .values()
+        .all(|rows| rows.is_empty()));
+    assert_eq!(
+        f.core.peeringdb_status().unwrap().last_run.unwrap().outcome,
+        "failed"
+    );
+}
+
+#[test]
 fn a_server_error_is_retried_and_a_closed_port_is_unreachable() {
     let f = core();
     let data = dataset(f.db_path.parent().unwrap());

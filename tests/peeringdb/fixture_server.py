@@ -273,6 +273,7 @@ class State:
         # Misbehaviour: at most page_cap rows per list answer; id__in ignored.
         self.page_cap = args.page_cap
         self.ignore_id_in = args.ignore_id_in
+        self.ignore_skip = args.ignore_skip
         self.log = []
         self.started = time.monotonic()
 
@@ -464,6 +465,9 @@ class Handler(BaseHTTPRequestHandler):
                 doc = json.loads(text or "{}")
                 cap = doc.get("page_cap", st.page_cap)
                 ignore = doc.get("ignore_id_in", st.ignore_id_in)
+                ignore_skip = doc.get("ignore_skip", st.ignore_skip)
+                if not isinstance(ignore_skip, bool):
+                    raise ValueError("ignore_skip is true or false")
                 if cap is not None and (not isinstance(cap, int) or isinstance(cap, bool) or cap < 1):
                     raise ValueError("page_cap is a positive integer or null")
                 if not isinstance(ignore, bool):
@@ -471,8 +475,8 @@ class Handler(BaseHTTPRequestHandler):
             except (ValueError, AttributeError) as e:
                 raise Reply(400, f"bad mode: {e}")
             with st.lock:
-                st.page_cap, st.ignore_id_in = cap, ignore
-            return self.send_json(200, {"page_cap": cap, "ignore_id_in": ignore})
+                st.page_cap, st.ignore_id_in, st.ignore_skip = cap, ignore, ignore_skip
+            return self.send_json(200, {"page_cap": cap, "ignore_id_in": ignore, "ignore_skip": ignore_skip})
         if what == "state" and method == "GET":
             with st.lock:
                 return self.send_json(200, {
@@ -484,6 +488,7 @@ class Handler(BaseHTTPRequestHandler):
                     "poc_visibility": st.poc_visibility,
                     "page_cap": st.page_cap,
                     "ignore_id_in": st.ignore_id_in,
+                    "ignore_skip": st.ignore_skip,
                     "has_changes": st.data.has_changes,
                     "counts": {stage: {k: len(t.live) for k, t in tables.items()}
                                for stage, tables in st.data.stages.items()},
@@ -610,7 +615,7 @@ class Handler(BaseHTTPRequestHandler):
             return n
 
         limit = number("limit", 0)
-        skip = number("skip", 0)
+        skip = 0 if self.state.ignore_skip else number("skip", 0)
         filters = [(k, v) for k, v in query.items() if k not in RESERVED_PARAMS]
         if self.state.ignore_id_in:
             filters = [(k, v) for k, v in filters if k != "id__in"]
@@ -709,6 +714,8 @@ def main(argv=None):
                              "(as a server with its own page size would)")
     parser.add_argument("--ignore-id-in", action="store_true",
                         help="ignore id__in filters: answer as if they were not given")
+    parser.add_argument("--ignore-skip", action="store_true",
+                        help="ignore skip: every page is the first one")
     parser.add_argument("--max-seconds", type=float, default=600)
     parser.add_argument("--no-parent-watch", action="store_true",
                         help="keep running when the starting process exits")

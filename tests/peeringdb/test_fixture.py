@@ -520,6 +520,13 @@ class SmallDataset(unittest.TestCase):
             self.assertEqual(log[1]["query"], "depth=0&id__in=1", "the log keeps what was asked")
         finally:
             server.stop()
+        self.server.control("mode", json.dumps({"ignore_skip": True}))
+        try:
+            first = self.server.data("/api/net?depth=0&limit=5")
+            self.assertEqual(self.server.data("/api/net?depth=0&limit=5&skip=5"), first, "skip ignored")
+        finally:
+            self.server.control("mode", json.dumps({"ignore_skip": False}))
+        self.assertNotEqual(self.server.data("/api/net?depth=0&limit=5&skip=5"), first)
 
     def test_server_prints_exactly_one_listening_line(self):
         self.assertEqual(self.server.first_line, f"LISTENING {self.server.port}\n")
