@@ -1,14 +1,18 @@
 //! PeeringDB sync and lookups against the local fixture server
 //! (tests/peeringdb/fixture_server.py) serving generated PeeringDB-shaped data
-//! on 127.0.0.1, through the real API code path.
+//! on 127.0.0.1, through the real API code path: a full and an incremental
+//! sync, faults, rate limits, keys and cancel, then what a server that is not
+//! PeeringDB may do (capped pages, rows not asked for, pending rows, orphans)
+//! and what the report and its warnings say about it.
 
 mod common;
 
 use common::pdb::{dataset, Server};
 
+use chrono::TimeZone;
 use common::*;
 use peerdesk_core::events::{CollectedEvents, EventSink};
-use peerdesk_core::peeringdb::SyncOptions;
+use peerdesk_core::peeringdb::{SyncOptions, SyncSummary, SyncWarning, SyncWarningKind, TypeCount};
 use peerdesk_core::secrets::Secret;
 use peerdesk_core::{ErrorKind, Peerdesk};
 use serde_json::Value;
@@ -397,5 +401,465 @@ fn lookups_answer_from_the_mirror_what_the_data_says() {
     assert!(
         roles.windows(2).all(|w| rank(w[0]) <= rank(w[1])),
         "{roles:?}"
+    );
+}
+
+// ---------------------------------------------------------------------------
+// Nothing from outside is trusted: paging, id look-ups, statuses, the report.
+
+fn rows_of(dir: &Path, t: &str) -> Vec<Value> {
+    let text = std::fs::read_to_string(dir.join(format!("{t}.json"))).unwrap();
+    serde_json::from_str::<Value>(&text).unwrap()["data"]
+        .as_array()
+        .cloned()
+        .unwrap()
+}
+
+fn manifest(data: &Path) -> Value {
+    serde_json::from_str(&std::fs::read_to_string(data.join("manifest.json")).unwrap()).unwrap()
+}
+
+/// Each stored row's status, by type and id.
+fn statuses(db: &Path, t: &str) -> BTreeMap<i64, String> {
+    let conn = rusqlite::Connection::open(db).unwrap();
+    let mut stmt = conn
+        .prepare(&format!("SELECT id, status FROM pdb_{t}"))
+        .unwrap();
+    stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+        .unwrap()
+        .map(Result::unwrap)
+        .collect()
+}
+
+fn count_of<'a>(s: &'a SyncSummary, t: &str) -> &'a TypeCount {
+    s.types.iter().find(|c| c.object_type == t).unwrap()
+}
+
+/// List requests (not id look-ups) the server logged for a type.
+fn list_requests(server: &Server, t: &str) -> Vec<Value> {
+    server
+        .requests()
+        .into_iter()
+        .filter(|r| r["type"] == t && !r["query"].as_str().unwrap().contains("id__in"))
+        .collect()
+}
+
+#[test]
+fn a_server_that_caps_its_pages_still_gives_the_whole_mirror() {
+    let f = core();
+    let data = dataset(f.db_path.parent().unwrap());
+    // Asked for 50 a page, the server sends at most 25: a page shorter than
+    // the limit is not the end.
+    let server = Server::start(&data, &["--page-cap", "25"]);
+    at_boundary(&f, &data);
+    f.core
+        .sync_peeringdb(&opts(&server), &CollectedEvents::default())
+        .unwrap();
+    assert_eq!(
+        mirror(&f.core, &f.db_path),
+        expected(&data),
+        "the base set, complete"
+    );
+    let netixlan = list_requests(&server, "netixlan");
+    assert!(netixlan.iter().all(|r| r["rows"].as_u64().unwrap() <= 25));
+    let base_rows = rows_of(&data, "netixlan")
+        .iter()
+        .filter(|r| r["status"] != "deleted")
+        .count();
+    assert!(
+        base_rows > 150,
+        "the small set has {base_rows} ports: several capped pages"
+    );
+    let listed: u64 = netixlan.iter().map(|r| r["rows"].as_u64().unwrap()).sum();
+    assert_eq!(listed as usize, base_rows, "every port fetched once");
+
+    server.control("stage", "final");
+    f.clock.advance(chrono::Duration::hours(1));
+    f.core
+        .sync_peeringdb(&opts(&server), &CollectedEvents::default())
+        .unwrap();
+    assert_eq!(
+        mirror(&f.core, &f.db_path),
+        expected(&data.join("expected-final")),
+        "the incremental pass pages the same way"
+    );
+}
+
+#[test]
+fn the_report_counts_what_was_received_kept_dropped_and_deleted() {
+    let f = core();
+    let data = dataset(f.db_path.parent().unwrap());
+    let server = Server::start(&data, &[]);
+    at_boundary(&f, &data);
+    let first = f
+        .core
+        .sync_peeringdb(&opts(&server), &CollectedEvents::default())
+        .unwrap();
+    for t in peerdesk_core::peeringdb::schema::TYPES {
+        let rows = rows_of(&data, t.name);
+        let listed = rows.iter().filter(|r| r["status"] != "deleted").count() as u32;
+        let pending = rows.iter().filter(|r| r["status"] == "pending").count() as u32;
+        assert_eq!(
+            count_of(&first, t.name),
+            &TypeCount {
+                object_type: t.name.into(),
+                received: listed,
+                kept: listed,
+                not_live: pending,
+                orphans_dropped: 0,
+                deleted: 0,
+            },
+            "full sync of {}",
+            t.name
+        );
+    }
+    assert!(first.warnings.is_empty(), "{:?}", first.warnings);
+    assert_eq!(
+        (
+            first.orphans_dropped,
+            first.unrequested_ignored,
+            first.parents_fetched
+        ),
+        (0, 0, 0)
+    );
+
+    server.control("stage", "final");
+    f.clock.advance(chrono::Duration::hours(1));
+    let second = f
+        .core
+        .sync_peeringdb(&opts(&server), &CollectedEvents::default())
+        .unwrap();
+    for t in peerdesk_core::peeringdb::schema::TYPES {
+        let changes = rows_of(&data.join("changes"), t.name);
+        let tombstones = changes.iter().filter(|r| r["status"] == "deleted").count() as u32;
+        let pending = changes.iter().filter(|r| r["status"] == "pending").count() as u32;
+        let n = changes.len() as u32;
+        assert_eq!(
+            count_of(&second, t.name),
+            &TypeCount {
+                object_type: t.name.into(),
+                received: n,
+                kept: n - tombstones,
+                not_live: pending,
+                orphans_dropped: 0,
+                deleted: tombstones,
+            },
+            "incremental sync of {}",
+            t.name
+        );
+    }
+    assert!(second.warnings.is_empty(), "{:?}", second.warnings);
+    let run = f.core.peeringdb_status().unwrap().last_run.unwrap();
+    let kept: u32 = second.types.iter().map(|t| t.kept).sum();
+    let received: u32 = second.types.iter().map(|t| t.received).sum();
+    assert!(
+        run.message.starts_with(&format!(
+            "incremental sync: kept {kept} of {received} rows received"
+        )),
+        "{}",
+        run.message
+    );
+    assert!(run.warnings.is_empty());
+}
+
+#[test]
+fn rows_that_turn_pending_are_kept_with_their_status_and_are_not_live() {
+    let f = core();
+    let data = dataset(f.db_path.parent().unwrap());
+    let m = manifest(&data);
+    let server = Server::start(&data, &[]);
+    at_boundary(&f, &data);
+    f.core
+        .sync_peeringdb(&opts(&server), &CollectedEvents::default())
+        .unwrap();
+    let pending = &m["lookup_cases"]["pending"];
+    let nets = statuses(&f.db_path, "net");
+    let pending_net = pending["net"][0]["net_id"].as_i64().unwrap();
+    assert_eq!(nets[&pending_net], "pending", "stored as received");
+    let ports = statuses(&f.db_path, "netixlan");
+    for p in pending["netixlan"].as_array().unwrap() {
+        assert_eq!(ports[&p["id"].as_i64().unwrap()], "pending");
+    }
+    let live_nets = nets.values().filter(|s| *s == "ok").count() as u32;
+    assert_eq!(
+        f.core.peeringdb_status().unwrap().networks,
+        live_nets,
+        "the panel counts live rows"
+    );
+    assert_eq!(live_nets as usize + 1, nets.len());
+
+    server.control("stage", "final");
+    f.clock.advance(chrono::Duration::hours(1));
+    let s = f
+        .core
+        .sync_peeringdb(&opts(&server), &CollectedEvents::default())
+        .unwrap();
+    let turned = &m["changes"]["to_pending"];
+    assert!(!turned["net"].as_array().unwrap().is_empty());
+    for (t, ids) in turned.as_object().unwrap() {
+        let now = statuses(&f.db_path, t);
+        for id in ids.as_array().unwrap() {
+            assert_eq!(
+                now[&id.as_i64().unwrap()],
+                "pending",
+                "{t} {id} was ok, is pending now"
+            );
+        }
+        assert!(count_of(&s, t).not_live >= ids.as_array().unwrap().len() as u32);
+    }
+    let live_after = statuses(&f.db_path, "net")
+        .values()
+        .filter(|s| *s == "ok")
+        .count() as u32;
+    assert_eq!(f.core.peeringdb_status().unwrap().networks, live_after);
+}
+
+#[test]
+fn a_missing_parent_is_asked_for_once_even_when_several_types_point_at_it() {
+    let f = core();
+    let data = dataset(f.db_path.parent().unwrap());
+    let m = manifest(&data);
+    // All three point one row a page at the same network, which does not exist.
+    let server = Server::start(
+        &data,
+        &[
+            "--fault",
+            "missingparent:netixlan",
+            "missingparent:netfac",
+            "missingparent:poc",
+        ],
+    );
+    at_boundary(&f, &data);
+    let s = f
+        .core
+        .sync_peeringdb(&opts(&server), &CollectedEvents::default())
+        .unwrap();
+    let missing = m["base"]["net"]["max_id"].as_i64().unwrap() + 1_000_000;
+    let lookups: Vec<Value> = server
+        .requests()
+        .into_iter()
+        .filter(|r| r["query"].as_str().unwrap().contains("id__in"))
+        .collect();
+    let asking = lookups
+        .iter()
+        .filter(|r| {
+            r["query"].as_str().unwrap().split('&').any(|kv| {
+                kv.strip_prefix("id__in=")
+                    .is_some_and(|ids| ids.split(',').any(|i| i == missing.to_string()))
+            })
+        })
+        .count();
+    assert_eq!(asking, 1, "net {missing} asked once: {lookups:?}");
+    assert_eq!(lookups.len(), 1, "nothing else was missing");
+    for t in ["netixlan", "netfac", "poc"] {
+        // One row in the middle of every non-empty list page was pointed away.
+        let faulted = list_requests(&server, t)
+            .iter()
+            .filter(|r| {
+                r["rows"].as_u64().unwrap() > 0 && !r["faults"].as_array().unwrap().is_empty()
+            })
+            .count() as u32;
+        assert!(faulted >= 1);
+        let c = count_of(&s, t);
+        assert_eq!(c.orphans_dropped, faulted, "{t}");
+        assert_eq!(c.kept, c.received - faulted, "{t}");
+    }
+    assert_eq!(
+        s.orphans_dropped,
+        s.types.iter().map(|t| t.orphans_dropped).sum::<u32>()
+    );
+    assert_eq!(s.unrequested_ignored, 0);
+    assert!(
+        s.warnings.is_empty(),
+        "a few orphans are not most: {:?}",
+        s.warnings
+    );
+}
+
+#[test]
+fn rows_an_id_look_up_did_not_ask_for_are_ignored_and_counted() {
+    let f = core();
+    let data = dataset(f.db_path.parent().unwrap());
+    let server = Server::start(
+        &data,
+        &["--ignore-id-in", "--fault", "missingparent:netixlan"],
+    );
+    at_boundary(&f, &data);
+    let s = f
+        .core
+        .sync_peeringdb(&opts(&server), &CollectedEvents::default())
+        .unwrap();
+    // Asked for one network that does not exist, the server sent every network.
+    let nets = rows_of(&data, "net")
+        .iter()
+        .filter(|r| r["status"] != "deleted")
+        .count() as u32;
+    assert_eq!(s.unrequested_ignored, nets);
+    assert_eq!(
+        s.parents_fetched, 0,
+        "none of them was stored as a fetched parent"
+    );
+    assert_eq!(
+        count_of(&s, "net").kept,
+        nets,
+        "the network list itself is unchanged"
+    );
+    assert!(
+        count_of(&s, "netixlan").orphans_dropped >= 1,
+        "the orphan is still dropped"
+    );
+    let w: Vec<&SyncWarning> = s.warnings.iter().collect();
+    assert_eq!(w.len(), 1, "{w:?}");
+    assert_eq!(
+        (w[0].kind, w[0].object_type.as_deref()),
+        (SyncWarningKind::UnrequestedRows, Some("net"))
+    );
+    assert!(w[0].message.contains(&nets.to_string()), "{}", w[0].message);
+    assert_eq!(mirror(&f.core, &f.db_path)["net"], expected(&data)["net"]);
+}
+
+#[test]
+fn a_sync_that_keeps_nothing_warns_and_the_warning_outlives_a_restart() {
+    let f = core();
+    let empty = f.db_path.parent().unwrap().join("empty");
+    std::fs::create_dir_all(&empty).unwrap();
+    let server = Server::start(&empty, &[]);
+    at_boundary_of_nothing(&f);
+    let s = f
+        .core
+        .sync_peeringdb(&opts(&server), &CollectedEvents::default())
+        .unwrap();
+    assert!(s.full);
+    assert_eq!(s.warnings.len(), 1, "{:?}", s.warnings);
+    assert_eq!(s.warnings[0].kind, SyncWarningKind::NothingKept);
+    let run = f.core.peeringdb_status().unwrap().last_run.unwrap();
+    assert_eq!(run.outcome, "ok", "the sync itself went through");
+    assert!(
+        run.message.contains("warning: PeeringDB sent no rows"),
+        "{}",
+        run.message
+    );
+
+    let reopened = Peerdesk::open(&f.db_path, f.secrets.clone(), f.clock.clone()).unwrap();
+    let after = reopened.peeringdb_status().unwrap().last_run.unwrap();
+    assert_eq!(after.warnings, s.warnings, "stored with the run");
+}
+
+fn at_boundary_of_nothing(f: &Fixture) {
+    f.clock
+        .set(chrono::Utc.with_ymd_and_hms(2025, 6, 1, 0, 0, 1).unwrap());
+}
+
+#[test]
+fn a_sync_that_drops_most_of_a_type_warns_about_each_such_type() {
+    let f = core();
+    let data = dataset(f.db_path.parent().unwrap());
+    // No networks at all: every port, facility presence and contact is an orphan.
+    std::fs::write(data.join("net.json"), "{\"data\":[]}\n").unwrap();
+    let server = Server::start(&data, &[]);
+    at_boundary(&f, &data);
+    let s = f
+        .core
+        .sync_peeringdb(&opts(&server), &CollectedEvents::default())
+        .unwrap();
+    let dropped: Vec<(SyncWarningKind, Option<&str>)> = s
+        .warnings
+        .iter()
+        .map(|w| (w.kind, w.object_type.as_deref()))
+        .collect();
+    assert_eq!(
+        dropped,
+        vec![
+            (SyncWarningKind::MostDropped, Some("netfac")),
+            (SyncWarningKind::MostDropped, Some("netixlan")),
+            (SyncWarningKind::MostDropped, Some("poc")),
+        ]
+    );
+    for t in ["netfac", "netixlan", "poc"] {
+        let c = count_of(&s, t);
+        assert_eq!((c.kept, c.orphans_dropped), (0, c.received), "{t}");
+    }
+    // Each missing network asked for once, in chunks of 100.
+    let asked: Vec<i64> = server
+        .requests()
+        .into_iter()
+        .filter_map(|r| {
+            r["query"].as_str().unwrap().split('&').find_map(|kv| {
+                kv.strip_prefix("id__in=").map(|ids| {
+                    ids.split(',')
+                        .map(|i| i.parse::<i64>().unwrap())
+                        .collect::<Vec<_>>()
+                })
+            })
+        })
+        .flatten()
+        .collect();
+    let distinct: std::collections::BTreeSet<i64> = asked.iter().copied().collect();
+    assert_eq!(asked.len(), distinct.len(), "no id asked twice");
+    assert!(!asked.is_empty());
+    let run = f.core.peeringdb_status().unwrap().last_run.unwrap();
+    assert_eq!(run.warnings, s.warnings);
+}
+
+#[test]
+fn a_server_that_ignores_skip_stops_the_sync_instead_of_looping() {
+    let f = core();
+    let data = dataset(f.db_path.parent().unwrap());
+    let server = Server::start(&data, &["--ignore-skip"]);
+    at_boundary(&f, &data);
+    let e = f
+        .core
+        .sync_peeringdb(&opts(&server), &CollectedEvents::default())
+        .unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::Rejected, "{e}");
+    assert!(
+        e.to_string().contains("sent the same org rows again"),
+        "{e}"
+    );
+    assert_eq!(
+        list_requests(&server, "org").len(),
+        2,
+        "it noticed on the second page"
+    );
+    assert!(mirror(&f.core, &f.db_path)
+        .values()
+        .all(|rows| rows.is_empty()));
+    assert_eq!(
+        f.core.peeringdb_status().unwrap().last_run.unwrap().outcome,
+        "failed"
+    );
+}
+
+#[test]
+fn a_server_error_is_retried_and_a_closed_port_is_unreachable() {
+    let f = core();
+    let data = dataset(f.db_path.parent().unwrap());
+    let server = Server::start(&data, &["--fault", "500:poc@1"]);
+    at_boundary(&f, &data);
+    f.core
+        .sync_peeringdb(&opts(&server), &CollectedEvents::default())
+        .unwrap();
+    let poc: Vec<u64> = server
+        .requests()
+        .into_iter()
+        .filter(|r| r["type"] == "poc")
+        .map(|r| r["status"].as_u64().unwrap())
+        .collect();
+    assert_eq!(&poc[..2], &[500, 200], "the failed page was asked again");
+    assert_eq!(mirror(&f.core, &f.db_path), expected(&data));
+
+    let closed = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = closed.local_addr().unwrap().port();
+    drop(closed);
+    let mut o = SyncOptions::new(format!("http://127.0.0.1:{port}/api"), None);
+    o.requests_per_minute = None;
+    let e = f
+        .core
+        .sync_peeringdb(&o, &CollectedEvents::default())
+        .unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::Unreachable, "{e}");
+    assert!(
+        e.to_string().to_lowercase().contains("refused"),
+        "says why: {e}"
     );
 }

@@ -332,6 +332,11 @@ fn sync_headless(core: &Peerdesk) -> i32 {
     match result {
         Ok(s) => {
             println!("{}", serde_json::to_string_pretty(&s).unwrap_or_default());
+            // The sync went through (exit 0), but what it warns about is said
+            // where a person or a cron mail sees it, not only inside the JSON.
+            for w in &s.warnings {
+                eprintln!("peerdesk: warning: {}", w.message);
+            }
             0
         }
         Err(e) => {

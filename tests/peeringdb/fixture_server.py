@@ -5,8 +5,11 @@ Serves the files written by generate.py (``<type>.json`` and, for the
 "final" stage, ``changes/<type>.json``) under ``/api/<type>`` the way the real
 API answers at depth=0: paging with limit/skip, ``since`` with tombstones,
 ``id__in`` and simple field filters, ``/api/<type>/<id>``. On top it can ask
-for an API key, rate-limit, and inject faults; tests drive it at run time
-through ``/__control/...``.
+for an API key, rate-limit, inject faults, and misbehave the way a server
+that is not PeeringDB might (cap every page at N rows whatever ``limit``
+says; ignore ``id__in``); tests drive it at run time through
+``/__control/...``. Every row that is not deleted is listed, ``pending``
+ones included.
 
 It binds 127.0.0.1 only, prints ``LISTENING <port>`` once ready, and exits on
 SIGTERM, after --max-seconds, or when the process that started it is gone.
@@ -98,7 +101,8 @@ class Table:
         self.raw = raw or encode_rows(rows)
         self.updated = updated or [unix(r["updated"]) for r in rows]
         self.index = {r["id"]: i for i, r in enumerate(rows)}
-        self.live = [i for i, r in enumerate(rows) if r.get("status") == "ok"]
+        # Listed: every row that is not a tombstone (pending ones too).
+        self.live = [i for i, r in enumerate(rows) if r.get("status") != "deleted"]
         self.live_raw = [self.raw[i] for i in self.live]
         self.fields = set()
         for r in rows[:50]:
@@ -266,6 +270,10 @@ class State:
         self.rate = parse_rate(args.rate_limit)
         self.window = collections.deque()
         self.faults = [Fault.parse(s) for s in args.fault or []]
+        # Misbehaviour: at most page_cap rows per list answer; id__in ignored.
+        self.page_cap = args.page_cap
+        self.ignore_id_in = args.ignore_id_in
+        self.ignore_skip = args.ignore_skip
         self.log = []
         self.started = time.monotonic()
 
@@ -452,6 +460,23 @@ class Handler(BaseHTTPRequestHandler):
                 st.rate = rate
                 st.window.clear()
             return self.send_json(200, {"rate_limit": rate and {"requests": rate[0], "seconds": rate[1]}})
+        if what == "mode" and method == "POST":
+            try:
+                doc = json.loads(text or "{}")
+                cap = doc.get("page_cap", st.page_cap)
+                ignore = doc.get("ignore_id_in", st.ignore_id_in)
+                ignore_skip = doc.get("ignore_skip", st.ignore_skip)
+                if not isinstance(ignore_skip, bool):
+                    raise ValueError("ignore_skip is true or false")
+                if cap is not None and (not isinstance(cap, int) or isinstance(cap, bool) or cap < 1):
+                    raise ValueError("page_cap is a positive integer or null")
+                if not isinstance(ignore, bool):
+                    raise ValueError("ignore_id_in is true or false")
+            except (ValueError, AttributeError) as e:
+                raise Reply(400, f"bad mode: {e}")
+            with st.lock:
+                st.page_cap, st.ignore_id_in, st.ignore_skip = cap, ignore, ignore_skip
+            return self.send_json(200, {"page_cap": cap, "ignore_id_in": ignore, "ignore_skip": ignore_skip})
         if what == "state" and method == "GET":
             with st.lock:
                 return self.send_json(200, {
@@ -461,6 +486,9 @@ class Handler(BaseHTTPRequestHandler):
                     "require_key": st.require_key,
                     "api_key_set": st.api_key is not None,
                     "poc_visibility": st.poc_visibility,
+                    "page_cap": st.page_cap,
+                    "ignore_id_in": st.ignore_id_in,
+                    "ignore_skip": st.ignore_skip,
                     "has_changes": st.data.has_changes,
                     "counts": {stage: {k: len(t.live) for k, t in tables.items()}
                                for stage, tables in st.data.stages.items()},
@@ -554,7 +582,7 @@ class Handler(BaseHTTPRequestHandler):
             except ValueError:
                 raise Reply(404, "not found")
             i = table.index.get(oid)
-            if i is None or table.rows[i]["status"] != "ok" or not self.visible(kind, table.rows[i], key_ok):
+            if i is None or table.rows[i]["status"] == "deleted" or not self.visible(kind, table.rows[i], key_ok):
                 raise Reply(404, "not found")
             positions = [i]
             envelope = (b'{"data":[', b"]}")
@@ -587,8 +615,10 @@ class Handler(BaseHTTPRequestHandler):
             return n
 
         limit = number("limit", 0)
-        skip = number("skip", 0)
+        skip = 0 if self.state.ignore_skip else number("skip", 0)
         filters = [(k, v) for k, v in query.items() if k not in RESERVED_PARAMS]
+        if self.state.ignore_id_in:
+            filters = [(k, v) for k, v in filters if k != "id__in"]
         positions = None
         if "since" in query:
             positions = table.since(number("since", 0))
@@ -615,6 +645,9 @@ class Handler(BaseHTTPRequestHandler):
             positions = [i for i in positions if as_text(rows[i].get(field)) in wanted]
         if kind == "poc" and self.state.poc_visibility:
             positions = [i for i in positions if self.visible(kind, table.rows[i], key_ok)]
+        cap = self.state.page_cap
+        if cap and (limit == 0 or limit > cap):
+            limit = cap
         if positions is None and skip == 0 and limit == 0:
             return None
         if positions is None:
@@ -676,12 +709,21 @@ def main(argv=None):
     parser.add_argument("--poc-visibility", action="store_true",
                         help="like PeeringDB: only Public contacts without a key, "
                              "Public and Users with one, never Private")
+    parser.add_argument("--page-cap", type=int, metavar="N",
+                        help="answer at most N rows per list request, whatever limit asks "
+                             "(as a server with its own page size would)")
+    parser.add_argument("--ignore-id-in", action="store_true",
+                        help="ignore id__in filters: answer as if they were not given")
+    parser.add_argument("--ignore-skip", action="store_true",
+                        help="ignore skip: every page is the first one")
     parser.add_argument("--max-seconds", type=float, default=600)
     parser.add_argument("--no-parent-watch", action="store_true",
                         help="keep running when the starting process exits")
     parser.add_argument("--verbose", action="store_true", help="log requests to stderr")
     args = parser.parse_args(argv)
 
+    if args.page_cap is not None and args.page_cap < 1:
+        parser.error("--page-cap is at least 1")
     data = Dataset(args.data)
     state = State(args, data)
     if args.stage == "final" and not data.has_changes:

@@ -45,6 +45,8 @@ SIZES = {
         net_orgs=31500, childless_orgs=500, v6_share=0.78,
         base_tombstones=8, upd_share=0.01, ins_share=0.003, del_share=0.002,
         del_nets=30, del_orgs=25, del_facs=2,
+        multi_port=40, pending_net=30, pending_netixlan=60, pending_poc=20,
+        to_pending_net=10, to_pending_netixlan=20, non_ascii_share=0.003,
     ),
     "small": dict(
         org=50, net=60, fac=10, ix=5, ixfac=8, netfac=70,
@@ -52,6 +54,8 @@ SIZES = {
         net_orgs=44, childless_orgs=3, v6_share=0.4,
         base_tombstones=1, upd_share=0.01, ins_share=0.003, del_share=0.002,
         del_nets=1, del_orgs=1, del_facs=1,
+        multi_port=2, pending_net=1, pending_netixlan=2, pending_poc=1,
+        to_pending_net=1, to_pending_netixlan=1, non_ascii_share=0.0,
     ),
 }
 
@@ -176,6 +180,14 @@ POC_VISIBLE = (("Public", 55), ("Users", 35), ("Private", 10))
 SPEEDS = ((1000, 8), (10000, 45), (20000, 6), (40000, 4), (100000, 28),
           (200000, 4), (400000, 5))
 EMAIL_DOMAINS = ("example.com", "example.net", "example.org")
+
+# Names real PeeringDB data has and ASCII-only code gets wrong: the first
+# three go to listed exchange members in every size (manifest: lookup_cases).
+NON_ASCII_NAMES = ("Ümlaut Netz", "Ωmega Networks", "日本ネットワーク", "Ñandú Telecom",
+                   "Łódź Światłowód", "Đà Nẵng Mạng", "Ąžuolas Tinklas", "Øresund Fibre")
+# Statuses a row can have: `pending` rows are listed (not live), `deleted`
+# rows are tombstones.
+STATUSES = ("ok", "pending", "deleted")
 
 DOC_ASNS = list(range(64496, 64512)) + list(range(65536, 65552))
 PRIVATE16 = (64512, 65534)
@@ -311,7 +323,9 @@ class Dataset:
         self.build_pocs()
         self.build_carriers()
         self.mark_edge_cases()
+        self.build_lookup_cases()
         self.base_tombstones()
+        self.mark_pending()
         self.fill_counts()
 
     def city(self, rng):
@@ -925,6 +939,121 @@ class Dataset:
             net["notes"] = "Line one\r\nLine two; } {\n\"quoted\""
             self.edge_cases.append({"type": "net", "id": net["id"], "field": "irr_as_set"})
 
+    def build_lookup_cases(self):
+        """What real data has and lookups must get right, on exchange members
+        in every size, listed in manifest.json under lookup_cases: several
+        ports at one exchange (one IPv4-only, one IPv6-only), non-ASCII names,
+        multi-set AS-SETs with IRR source prefixes, null prefix counts, more
+        than one info_type. Own random streams, so the rest of the data is
+        drawn as before."""
+        rng = self.rng("lookup")
+        stamp = Stamp(self.rng("lookup:time"))
+        edge = {c["id"] for c in self.edge_cases}
+        rs_ids = {n["id"] for n in self.rs_nets.values()}
+        ports = {}
+        for row in self.rows["netixlan"]:
+            ports.setdefault(row["net_id"], []).append(row)
+        pool, in_pool = [], set()
+        for row in self.rows["netixlan"]:
+            net = self.by_id["net"][row["net_id"]]
+            if net["id"] not in edge and net["id"] not in rs_ids and net["id"] not in in_pool:
+                in_pool.add(net["id"])
+                pool.append(net)
+        cases = {"non_ascii": [], "as_sets": [], "null_prefixes": [], "info_types": [],
+                 "multi_port": []}
+
+        def listed(kind, net, **extra):
+            cases[kind].append({"net_id": net["id"], "asn": net["asn"], **extra})
+
+        for net, name in zip(pool[0:3], NON_ASCII_NAMES):
+            net["name"] = f"{name} {net['id']}"
+            listed("non_ascii", net, name=net["name"])
+        for net, as_set in zip(pool[3:5], ("RIPE::AS-UMLAUT{id} AS-OTHER{id}",
+                                           "AS-SAMPLE{id} ARIN::AS-SAMPLE{id}-V6 RADB::AS-SAMPLE{id}-CUST")):
+            net["irr_as_set"] = as_set.replace("{id}", str(net["id"]))
+            listed("as_sets", net, irr_as_set=net["irr_as_set"])
+        for net, (p4, p6) in zip(pool[5:7], ((None, None), (1200, None))):
+            net["info_prefixes4"], net["info_prefixes6"] = p4, p6
+            listed("null_prefixes", net, info_prefixes4=p4, info_prefixes6=p6)
+        second = {"NSP": "Content", "Content": "NSP", "Cable/DSL/ISP": "NSP"}
+        net = pool[7]
+        net["info_types"] = [net["info_type"], second.get(net["info_type"], "Network Services")]
+        listed("info_types", net, info_types=net["info_types"])
+
+        # Across the rest of a big set, in the same spirit: a few non-ASCII
+        # names, ~5 % of AS-SETs with a second set, ~8 % with two types.
+        named = {n["id"] for n in pool[:8]}
+        for net in self.rows["net"]:
+            if net["id"] in named or net["id"] in edge or net["id"] in rs_ids:
+                continue
+            if rng.random() < self.cfg["non_ascii_share"]:
+                net["name"] = f"{rng.choice(NON_ASCII_NAMES)} {net['id']}"
+                listed("non_ascii", net, name=net["name"])
+            if net["irr_as_set"] and rng.random() < 0.05:
+                first = net["irr_as_set"]
+                source = "" if "::" in first else "RIPE::"
+                net["irr_as_set"] = f"{source}{first} AS-{net['id']}-V6"
+            if rng.random() < 0.08:
+                other = rng.choice([t for t, _ in INFO_TYPES if t != net["info_type"]])
+                net["info_types"] = [net["info_type"], other]
+
+        # Several ports at one exchange: the member's first port where the
+        # exchange has IPv6, then one IPv4-only and one IPv6-only port.
+        self.multi_port_rows = set()
+        for net in pool[8:]:
+            if len(cases["multi_port"]) >= self.cfg["multi_port"]:
+                break
+            first = next((r for r in ports.get(net["id"], ())
+                          if self.ix_prefixes[r["ix_id"]][1] is not None), None)
+            if first is None:
+                continue
+            ix = self.by_id["ix"][first["ix_id"]]
+            ids = [first["id"]]
+            for want4, want6 in ((True, False), (False, True)):
+                _, slot = self.next_host(ix["id"])
+                a4, a6 = self.addresses(ix["id"], slot, want4, want6)
+                created, updated = stamp.base(max(self.t0["ix"][ix["id"]], self.t0["net"][net["id"]]))
+                row = self.new_netixlan(rng, ix, net, a4, a6, stamp=(created, updated))
+                ids.append(row["id"])
+            self.multi_port_rows.update(ids)
+            listed("multi_port", net, ix_id=ix["id"], netixlan_ids=ids)
+        self.lookup_cases = cases
+        self.lookup_nets = {c["net_id"] for rows in cases.values() for c in rows}
+
+    def mark_pending(self):
+        """Rows with status `pending`: in PeeringDB's data, not live. The
+        fixture server lists them like any row that is not deleted; a member
+        network, single ports of live networks and contacts."""
+        rng = self.rng("pending")
+        rs_ids = {n["id"] for n in self.rs_nets.values()}
+        edge = {c["id"] for c in self.edge_cases}
+        members, seen = [], set()
+        for row in self.rows["netixlan"]:
+            net = self.by_id["net"][row["net_id"]]
+            if (net["status"] == "ok" and net["id"] not in rs_ids and net["id"] not in edge
+                    and net["id"] not in self.lookup_nets and net["id"] not in seen):
+                seen.add(net["id"])
+                members.append(net)
+        nets = rng.sample(members, min(self.cfg["pending_net"], len(members)))
+        pending_net_ids = {n["id"] for n in nets}
+        ports = [r for r in self.rows["netixlan"]
+                 if r["status"] == "ok" and r["net_id"] not in rs_ids and r["net_id"] not in pending_net_ids
+                 and r["id"] not in self.multi_port_rows and r["net_id"] not in edge]
+        ports = rng.sample(ports, min(self.cfg["pending_netixlan"], len(ports)))
+        pocs = [r for r in self.rows["poc"] if r["status"] == "ok"]
+        pocs = rng.sample(pocs, min(self.cfg["pending_poc"], len(pocs)))
+        for row in nets + ports + pocs:
+            row["status"] = "pending"
+        self.pending = {"net": sorted(n["id"] for n in nets),
+                        "netixlan": sorted(r["id"] for r in ports),
+                        "poc": sorted(r["id"] for r in pocs)}
+        self.lookup_cases["pending"] = {
+            "net": [{"net_id": n["id"], "asn": n["asn"]} for n in sorted(nets, key=lambda n: n["id"])],
+            "netixlan": [{"id": r["id"], "net_id": r["net_id"], "asn": r["asn"], "ix_id": r["ix_id"]}
+                         for r in sorted(ports, key=lambda r: r["id"])],
+            "poc": self.pending["poc"],
+        }
+
     def base_tombstones(self):
         """A few objects deleted before the boundary: a since= query of the
         base set returns them, a full list does not."""
@@ -943,8 +1072,14 @@ class Dataset:
             "org": self.childless_orgs[: max(0, len(self.childless_orgs) - 2)],
         }
         edge = {c["id"] for c in self.edge_cases}
+        kept_nets = edge | self.lookup_nets
         for kind, rows in candidates.items():
             rows = [r for r in rows if r["id"] not in edge]
+            if kind == "net":
+                rows = [r for r in rows if r["id"] not in kept_nets]
+            elif kind in ("netixlan", "netfac", "poc"):
+                rows = [r for r in rows if r["net_id"] not in kept_nets
+                        and r["id"] not in self.multi_port_rows]
             chosen = rng.sample(rows, min(k, len(rows)))
             for row in chosen:
                 row["status"] = "deleted"
@@ -1009,10 +1144,15 @@ class Dataset:
         self.change_stamp = lambda: BOUNDARY + rng.randint(2, CHANGE_WINDOW)
         cfg = self.cfg
         live = {t: self.live(t) for t in TYPES}
-        protected = {c["id"] for c in self.edge_cases}
+        # Edge cases and lookup cases stay in the final state as they are.
+        protected = {c["id"] for c in self.edge_cases} | self.lookup_nets
+        multi_port_ixes = {c["ix_id"] for c in self.lookup_cases["multi_port"]}
+
+        # A deleted parent takes its pending children with it too.
+        present = {t: [r for r in self.rows[t] if r["status"] != "deleted"] for t in TYPES}
 
         def tombstone(kind, row):
-            if row["id"] in self.changes[kind] or row["status"] != "ok":
+            if row["id"] in self.changes[kind] or row["status"] == "deleted":
                 return
             gone = dict(row)
             gone["status"] = "deleted"
@@ -1024,19 +1164,20 @@ class Dataset:
 
         # One exchange goes away with its LAN, prefixes, facilities and members.
         ix_sizes = {ix["id"]: ix["net_count"] for ix in live["ix"]}
-        candidates = [ix for ix in live["ix"] if 3 <= ix_sizes[ix["id"]] <= 40] or \
+        candidates = [ix for ix in live["ix"] if 3 <= ix_sizes[ix["id"]] <= 40
+                      and ix["id"] not in multi_port_ixes] or \
             sorted(live["ix"], key=lambda ix: ix_sizes[ix["id"]])[:-1]
         gone_ix = rng.choice(candidates)
         gone_lan = self.ixlan_of_ix[gone_ix["id"]]
         tombstone("ix", gone_ix)
         tombstone("ixlan", self.by_id["ixlan"][gone_lan])
-        for r in live["ixpfx"]:
+        for r in present["ixpfx"]:
             if r["ixlan_id"] == gone_lan:
                 tombstone("ixpfx", r)
-        for r in live["ixfac"]:
+        for r in present["ixfac"]:
             if r["ix_id"] == gone_ix["id"]:
                 tombstone("ixfac", r)
-        for r in live["netixlan"]:
+        for r in present["netixlan"]:
             if r["ix_id"] == gone_ix["id"]:
                 tombstone("netixlan", r)
         self.info["deleted_ix"] = {
@@ -1053,7 +1194,7 @@ class Dataset:
         for net in gone_nets:
             tombstone("net", net)
         for kind in ("netixlan", "netfac", "poc"):
-            for r in live[kind]:
+            for r in present[kind]:
                 if r["net_id"] in gone_net_ids:
                     tombstone(kind, r)
 
@@ -1064,7 +1205,7 @@ class Dataset:
         for fac in gone_facs:
             tombstone("fac", fac)
         for kind in ("netfac", "ixfac", "carrierfac"):
-            for r in live[kind]:
+            for r in present[kind]:
                 if r["fac_id"] in gone_fac_ids:
                     tombstone(kind, r)
 
@@ -1076,9 +1217,34 @@ class Dataset:
         for kind in ("netixlan", "poc", "netfac", "ixfac"):
             rows = [r for r in live[kind] if r["id"] not in self.changes[kind]]
             if kind == "netixlan":
-                rows = [r for r in rows if r["net_id"] not in rs_ids]
+                rows = [r for r in rows if r["net_id"] not in rs_ids
+                        and r["id"] not in self.multi_port_rows]
             for r in rng.sample(rows, min(len(rows), count(cfg["del_share"], len(live[kind])))):
                 tombstone(kind, r)
+
+        # Rows that turn from ok to pending: they stop being live.
+        prng = self.rng("changes:pending")
+
+        def to_pending(kind, row):
+            new = dict(row)
+            new["status"] = "pending"
+            new["updated"] = iso(self.change_stamp())
+            self.changes[kind][row["id"]] = new
+
+        member_ids = {r["net_id"] for r in live["netixlan"] if r["id"] not in self.changes["netixlan"]}
+        nets = [n for n in live["net"] if n["id"] in member_ids and n["id"] not in protected
+                and n["id"] not in rs_ids and n["id"] not in self.changes["net"]]
+        for net in prng.sample(nets, min(cfg["to_pending_net"], len(nets))):
+            to_pending("net", net)
+        ports = [r for r in live["netixlan"] if r["id"] not in self.changes["netixlan"]
+                 and r["net_id"] not in rs_ids and r["net_id"] not in protected
+                 and r["id"] not in self.multi_port_rows and r["net_id"] not in self.changes["net"]]
+        for r in prng.sample(ports, min(cfg["to_pending_netixlan"], len(ports))):
+            to_pending("netixlan", r)
+        self.info["to_pending"] = {
+            kind: sorted(i for i, r in self.changes[kind].items() if r["status"] == "pending")
+            for kind in ("net", "netixlan")
+        }
 
         # Updates: about 1 % of the remaining rows of every type.
         self.info["first_change_at_boundary_plus_1"] = None
@@ -1237,7 +1403,7 @@ class Dataset:
         for kind in TYPES:
             merged = {r["id"]: r for r in self.rows[kind]}
             merged.update(self.changes[kind])
-            final[kind] = [merged[i] for i in sorted(merged) if merged[i]["status"] == "ok"]
+            final[kind] = [merged[i] for i in sorted(merged) if merged[i]["status"] != "deleted"]
         return final
 
 
@@ -1266,6 +1432,7 @@ def write(dataset: Dataset, out: str, changes: bool):
         "base": {
             kind: {
                 "ok": sum(1 for r in dataset.rows[kind] if r["status"] == "ok"),
+                "pending": sum(1 for r in dataset.rows[kind] if r["status"] == "pending"),
                 "deleted": sum(1 for r in dataset.rows[kind] if r["status"] == "deleted"),
                 "max_id": max((r["id"] for r in dataset.rows[kind]), default=0),
             }
@@ -1274,6 +1441,7 @@ def write(dataset: Dataset, out: str, changes: bool):
         "base_tombstones": dataset.tombstoned,
         "members": dataset.member_stats(),
         "edge_cases": dataset.edge_cases,
+        "lookup_cases": dataset.lookup_cases,
     }
     if changes:
         dataset.build_changes()
@@ -1288,6 +1456,7 @@ def write(dataset: Dataset, out: str, changes: bool):
             stamps += [r["updated"] for r in rows]
             summary[kind] = {
                 "updated": sum(1 for r in rows if r["status"] == "ok" and r["id"] in base_ids[kind]),
+                "pending": sum(1 for r in rows if r["status"] == "pending"),
                 "inserted": sum(1 for r in rows if r["id"] not in base_ids[kind]),
                 "deleted": sum(1 for r in rows if r["status"] == "deleted"),
             }

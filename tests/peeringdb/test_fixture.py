@@ -238,6 +238,65 @@ def check_contacts(test, tables, where):
             test.assertTrue(r["website"].startswith("https://www.example.net/"), f"{where}: {r['website']}")
 
 
+def check_lookup_cases(test, folder, manifest, where):
+    """What lookup tests rely on: listed in manifest.json, and true in the rows."""
+    tables = {k: {r["id"]: r for r in load(folder, k)} for k in ("net", "netixlan", "ixpfx", "ixlan", "poc")}
+    cases = manifest["lookup_cases"]
+    nets, ports = tables["net"], tables["netixlan"]
+    v6_lans = {r["ixlan_id"] for r in tables["ixpfx"].values() if r["protocol"] == "IPv6"}
+    test.assertGreaterEqual(len(cases["multi_port"]), 2, where)
+    for c in cases["multi_port"]:
+        rows = [ports[i] for i in c["netixlan_ids"]]
+        test.assertTrue(all(r["net_id"] == c["net_id"] and r["ix_id"] == c["ix_id"]
+                            and r["asn"] == c["asn"] and r["status"] == "ok" for r in rows), (where, c))
+        test.assertIn(rows[0]["ixlan_id"], v6_lans, "an exchange with IPv6")
+        test.assertTrue(any(r["ipaddr4"] and r["ipaddr6"] is None for r in rows), (where, "v4-only port", c))
+        test.assertTrue(any(r["ipaddr6"] and r["ipaddr4"] is None for r in rows), (where, "v6-only port", c))
+        test.assertEqual(nets[c["net_id"]]["status"], "ok")
+    names = [c["name"] for c in cases["non_ascii"]]
+    for prefix in ("Ümlaut Netz", "Ωmega Networks", "日本ネットワーク"):
+        test.assertTrue(any(n.startswith(prefix) for n in names), (where, prefix))
+    for c in cases["non_ascii"]:
+        test.assertEqual(nets[c["net_id"]]["name"], c["name"])
+        test.assertFalse(c["name"].isascii())
+    sources = [c["irr_as_set"] for c in cases["as_sets"]]
+    test.assertTrue(any("::" in a and " " in a for a in sources), (where, sources))
+    for c in cases["as_sets"]:
+        test.assertEqual(nets[c["net_id"]]["irr_as_set"], c["irr_as_set"])
+        test.assertGreaterEqual(len(c["irr_as_set"].split()), 2)
+    for c in cases["null_prefixes"]:
+        n = nets[c["net_id"]]
+        test.assertEqual((n["info_prefixes4"], n["info_prefixes6"]), (c["info_prefixes4"], c["info_prefixes6"]))
+    test.assertTrue(any(c["info_prefixes4"] is None and c["info_prefixes6"] is None for c in cases["null_prefixes"]))
+    for c in cases["info_types"]:
+        test.assertEqual(nets[c["net_id"]]["info_types"], c["info_types"])
+        test.assertEqual(len(c["info_types"]), 2)
+    listed = [c["net_id"] for rows in cases.values() if isinstance(rows, list) for c in rows]
+    test.assertTrue(all(nets[i]["status"] == "ok" for i in listed), "lookup cases are live")
+    pending = cases["pending"]
+    test.assertTrue(pending["net"] and pending["netixlan"] and pending["poc"], where)
+    members = {r["net_id"] for r in ports.values()}
+    for c in pending["net"]:
+        test.assertEqual(nets[c["net_id"]]["status"], "pending")
+        test.assertIn(c["net_id"], members, "a pending network that is an exchange member")
+    for c in pending["netixlan"]:
+        r = ports[c["id"]]
+        test.assertEqual((r["status"], r["net_id"], r["ix_id"]), ("pending", c["net_id"], c["ix_id"]))
+        test.assertEqual(nets[r["net_id"]]["status"], "ok", "a pending port of a live network")
+    for i in pending["poc"]:
+        test.assertEqual(tables["poc"][i]["status"], "pending")
+    test.assertEqual(sum(v["pending"] for v in manifest["base"].values()),
+                     len(pending["net"]) + len(pending["netixlan"]) + len(pending["poc"]))
+    changes = {k: {r["id"]: r for r in load(folder, k, "changes")} for k in ("net", "netixlan")}
+    final = {k: {r["id"]: r for r in load(folder, k, "expected-final")} for k in ("net", "netixlan")}
+    for kind, ids in manifest["changes"]["to_pending"].items():
+        test.assertTrue(ids, (where, kind, "some rows turn pending in the change set"))
+        for i in ids:
+            test.assertEqual(tables[kind][i]["status"], "ok", "live in the base set")
+            test.assertEqual(changes[kind][i]["status"], "pending")
+            test.assertEqual(final[kind][i]["status"], "pending", "kept, not live, in the final state")
+
+
 # ---------------------------------------------------------------------------
 
 
@@ -265,7 +324,8 @@ class SmallDataset(unittest.TestCase):
         return {kind: load(self.data, kind, sub) for kind in self.manifest["base"]}
 
     def live(self, sub=""):
-        return {k: [r for r in rows if r["status"] == "ok"] for k, rows in self.tables(sub).items()}
+        """Rows that are not tombstones: what the server lists (pending too)."""
+        return {k: [r for r in rows if r["status"] != "deleted"] for k, rows in self.tables(sub).items()}
 
     # ---------------------------------------------------------- generator
 
@@ -305,12 +365,16 @@ class SmallDataset(unittest.TestCase):
                     self.assertRegex(r["created"], STAMP)
                     self.assertRegex(r["updated"], STAMP)
                     self.assertLessEqual(r["created"], r["updated"])
-                    self.assertIn(r["status"], ("ok", "deleted"))
+                    self.assertIn(r["status"], ("ok", "pending", "deleted"))
                 ids = [r["id"] for r in rows]
                 self.assertEqual(ids, sorted(set(ids)), f"{sub}/{kind} ordered by unique id")
         for r in self.tables()["net"]:
             self.assertIn(r["info_type"], INFO_TYPES)
-            self.assertEqual(r["info_types"], [r["info_type"]])
+            # info_type first, then at most one more, all known.
+            self.assertEqual(r["info_types"][0], r["info_type"])
+            self.assertLessEqual(len(r["info_types"]), 2)
+            self.assertEqual(len(set(r["info_types"])), len(r["info_types"]))
+            self.assertLessEqual(set(r["info_types"]), INFO_TYPES)
             self.assertEqual(r["rir_status"], "ok")
         for r in self.tables()["poc"]:
             self.assertIn(r["role"], POC_ROLES)
@@ -375,7 +439,7 @@ class SmallDataset(unittest.TestCase):
         for kind in base:
             merged = {r["id"]: r for r in base[kind]}
             merged.update({r["id"]: r for r in changes[kind]})
-            want = [merged[i] for i in sorted(merged) if merged[i]["status"] == "ok"]
+            want = [merged[i] for i in sorted(merged) if merged[i]["status"] != "deleted"]
             self.assertEqual(final[kind], want, kind)
             self.assertEqual(len(want), self.manifest["final"][kind])
 
@@ -392,7 +456,77 @@ class SmallDataset(unittest.TestCase):
         self.assertTrue(any('"' in n for n in names))
         self.assertTrue(any(";" in n and "}" in n for n in names))
 
+    def test_lookup_cases_exist_and_are_listed(self):
+        check_lookup_cases(self, self.data, self.manifest, "small")
+
     # ------------------------------------------------------------- server
+
+    def test_pending_rows_are_listed_and_served_by_id_but_tombstones_are_not(self):
+        pending = self.manifest["lookup_cases"]["pending"]
+        listed = {r["id"]: r for r in self.server.data("/api/net?depth=0")}
+        net_id = pending["net"][0]["net_id"]
+        self.assertEqual(listed[net_id]["status"], "pending")
+        self.assertEqual(self.server.data(f"/api/net/{net_id}")[0]["status"], "pending")
+        got = self.server.data(f"/api/netixlan?id__in={pending['netixlan'][0]['id']}")
+        self.assertEqual([r["status"] for r in got], ["pending"])
+        self.server.control("stage", "final")
+        turned = self.manifest["changes"]["to_pending"]["net"][0]
+        since = {r["id"]: r for r in self.server.data(f"/api/net?since={BOUNDARY}")}
+        self.assertEqual(since[turned]["status"], "pending", "a since= pass carries the new status")
+
+    def test_page_cap_mode_ignores_a_larger_limit(self):
+        everything = self.server.data("/api/netixlan?depth=0")
+        self.server.control("mode", json.dumps({"page_cap": 25}))
+        try:
+            self.assertEqual(len(self.server.data("/api/netixlan?depth=0&limit=1000")), 25)
+            self.assertEqual(len(self.server.data("/api/netixlan?depth=0")), 25, "no limit: capped too")
+            self.assertEqual(len(self.server.data("/api/netixlan?depth=0&limit=10")), 10, "a smaller limit holds")
+            pages, skip = [], 0
+            while True:
+                page = self.server.data(f"/api/netixlan?depth=0&limit=1000&skip={skip}")
+                if not page:
+                    break
+                pages += page
+                skip += len(page)
+            self.assertEqual(pages, everything, "walking by rows received gets everything")
+            state = self.server.request("GET", "/__control/state").json()
+            self.assertEqual(state["page_cap"], 25)
+        finally:
+            self.server.control("mode", json.dumps({"page_cap": None}))
+        self.assertEqual(len(self.server.data("/api/netixlan?depth=0&limit=1000")), len(everything))
+        self.assertEqual(self.server.request("POST", "/__control/mode", b'{"page_cap": 0}').status, 400)
+
+    def test_ignore_id_in_mode_answers_with_rows_not_asked_for(self):
+        nets = self.live()["net"]
+        ids = [nets[1]["id"], nets[4]["id"]]
+        query = f"/api/net?depth=0&id__in={ids[0]},{ids[1]}"
+        self.assertEqual([r["id"] for r in self.server.data(query)], ids)
+        self.server.control("mode", json.dumps({"ignore_id_in": True}))
+        try:
+            got = self.server.data(query)
+            self.assertEqual(got, nets, "the whole list, as if id__in were not there")
+            self.assertEqual(len(self.server.data(query + "&limit=3")), 3, "other parameters still apply")
+        finally:
+            self.server.control("mode", json.dumps({"ignore_id_in": False}))
+        self.assertEqual([r["id"] for r in self.server.data(query)], ids)
+
+    def test_misbehaviour_given_on_the_command_line(self):
+        server = Server(self.data, "--page-cap", "4", "--ignore-id-in")
+        try:
+            self.assertEqual(len(server.data("/api/net?depth=0&limit=50")), 4)
+            self.assertEqual(len(server.data("/api/net?depth=0&id__in=1")), 4, "id__in ignored, page capped")
+            log = server.request("GET", "/__control/requests").json()["requests"]
+            self.assertEqual([e["rows"] for e in log], [4, 4])
+            self.assertEqual(log[1]["query"], "depth=0&id__in=1", "the log keeps what was asked")
+        finally:
+            server.stop()
+        self.server.control("mode", json.dumps({"ignore_skip": True}))
+        try:
+            first = self.server.data("/api/net?depth=0&limit=5")
+            self.assertEqual(self.server.data("/api/net?depth=0&limit=5&skip=5"), first, "skip ignored")
+        finally:
+            self.server.control("mode", json.dumps({"ignore_skip": False}))
+        self.assertNotEqual(self.server.data("/api/net?depth=0&limit=5&skip=5"), first)
 
     def test_server_prints_exactly_one_listening_line(self):
         self.assertEqual(self.server.first_line, f"LISTENING {self.server.port}\n")
@@ -405,7 +539,7 @@ class SmallDataset(unittest.TestCase):
             self.assertEqual(int(resp.headers["content-length"]), len(resp.body))
             doc = resp.json()
             self.assertEqual(doc["meta"], {})
-            want = [r for r in self.tables()[kind] if r["status"] == "ok"]
+            want = [r for r in self.tables()[kind] if r["status"] != "deleted"]
             self.assertEqual(doc["data"], want, kind)
         self.assertTrue(any(self.manifest["base_tombstones"].values()), "the base set has tombstones to hide")
 
@@ -704,11 +838,24 @@ class FullDataset(unittest.TestCase):
         cls.data = os.path.join(cls.tmp, "data")
         cls.manifest, cls.elapsed, out = run_generate(cls.data, "full", 1)
         sys.stderr.write(f"\n[full set] generated in {cls.elapsed:.1f} s\n{out}")
-        cls.base = {k: [r for r in load(cls.data, k) if r["status"] == "ok"] for k in cls.manifest["base"]}
+        cls.base = {k: [r for r in load(cls.data, k) if r["status"] != "deleted"] for k in cls.manifest["base"]}
 
     @classmethod
     def tearDownClass(cls):
         shutil.rmtree(cls.tmp, ignore_errors=True)
+
+    def test_lookup_cases_exist_and_are_listed(self):
+        check_lookup_cases(self, self.data, self.manifest, "full")
+        cases = self.manifest["lookup_cases"]
+        self.assertGreaterEqual(len(cases["multi_port"]), 30)
+        self.assertGreaterEqual(len(cases["non_ascii"]), 50)
+        self.assertGreaterEqual(len(cases["pending"]["netixlan"]), 50)
+        nets = self.base["net"]
+        multi_set = sum(1 for r in nets if len(r["irr_as_set"].split()) > 1) / len(nets)
+        two_types = sum(1 for r in nets if len(r["info_types"]) > 1) / len(nets)
+        sys.stderr.write(f"\n[full set] multi-set AS-SETs {multi_set:.1%}, two info_types {two_types:.1%}\n")
+        self.assertTrue(0.02 <= multi_set <= 0.06, multi_set)
+        self.assertTrue(0.05 <= two_types <= 0.11, two_types)
 
     def test_full_generation_takes_under_20_seconds(self):
         self.assertLess(self.elapsed, 20)

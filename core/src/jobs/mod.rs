@@ -244,23 +244,21 @@ impl JobRunner for DefaultRunner {
             JobKind::PeeringdbSync => {
                 let opts = core.peeringdb_options()?;
                 let s = core.sync_peeringdb(&opts, events)?;
-                let (upserted, deleted) = s
+                let mut log: Vec<String> = s
                     .types
                     .iter()
-                    .fold((0, 0), |(u, d), t| (u + t.upserted, d + t.deleted));
+                    .map(|t| {
+                        format!(
+                            "{}: {} received, {} kept ({} not live), {} dropped as orphans, {} deleted",
+                            t.object_type, t.received, t.kept, t.not_live, t.orphans_dropped, t.deleted
+                        )
+                    })
+                    .collect();
+                log.extend(s.warnings.iter().map(|w| format!("warning: {}", w.message)));
                 Ok(JobOutcome {
                     ok: true,
-                    message: format!(
-                        "PeeringDB {} sync: {upserted} records updated, {deleted} deleted, {} requests in {:.1} s",
-                        if s.full { "full" } else { "incremental" },
-                        s.requests,
-                        s.millis as f64 / 1000.0
-                    ),
-                    log: s
-                        .types
-                        .iter()
-                        .map(|t| format!("{}: {} updated, {} deleted", t.object_type, t.upserted, t.deleted))
-                        .collect(),
+                    message: format!("PeeringDB {}", crate::peeringdb::summary_message(&s)),
+                    log,
                 })
             }
             JobKind::RefreshStates => {

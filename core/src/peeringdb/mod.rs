@@ -15,7 +15,10 @@ use crate::values::Asn;
 use serde::Serialize;
 use ts_rs::TS;
 
-pub use sync::{SyncOptions, SyncProgress, SyncSummary, TypeCount, DEFAULT_BASE_URL};
+pub use sync::{
+    SyncOptions, SyncProgress, SyncSummary, SyncWarning, SyncWarningKind, TypeCount,
+    DEFAULT_BASE_URL,
+};
 
 /// The keyring key of the user's PeeringDB API key.
 pub const API_KEY_SECRET: &str = "peeringdb/api-key";
@@ -28,6 +31,8 @@ pub struct SyncRun {
     /// `ok`, `failed` or `cancelled`.
     pub outcome: String,
     pub message: String,
+    /// What an `ok` run warned about; empty otherwise.
+    pub warnings: Vec<SyncWarning>,
 }
 
 #[derive(Debug, Clone, Serialize, TS)]
@@ -192,21 +197,27 @@ impl crate::Peerdesk {
                 sync::run(&mut conn, opts, events, started.timestamp(), || self.now())
             }
         };
-        let (outcome, message) = match &result {
-            Ok(s) => (
-                "ok",
-                format!(
-                    "{} rows updated, {} deleted in {:.1} s ({} requests)",
-                    s.types.iter().map(|t| t.upserted).sum::<u32>(),
-                    s.types.iter().map(|t| t.deleted).sum::<u32>(),
-                    s.millis as f64 / 1000.0,
-                    s.requests
-                ),
+        let (outcome, message, warnings) = match &result {
+            Ok(s) => ("ok", summary_message(s), s.warnings.clone()),
+            Err(Error::Cancelled) => (
+                "cancelled",
+                "cancelled; the previous mirror is kept".into(),
+                Vec::new(),
             ),
-            Err(Error::Cancelled) => ("cancelled", "cancelled; the previous mirror is kept".into()),
-            Err(e) => ("failed", format!("{e}; the previous mirror is kept")),
+            Err(e) => (
+                "failed",
+                format!("{e}; the previous mirror is kept"),
+                Vec::new(),
+            ),
         };
-        store::record_run(&*self.db()?, &started_stamp, &self.now(), outcome, &message)?;
+        store::record_run(
+            &*self.db()?,
+            &started_stamp,
+            &self.now(),
+            outcome,
+            &message,
+            &warnings,
+        )?;
         result
     }
 
@@ -379,6 +390,34 @@ impl crate::Peerdesk {
             None => Ok(Vec::new()),
         }
     }
+}
+
+/// One line for the sync history: what was kept of what was received, and
+/// the warnings, so "N rows" never hides that most were dropped.
+pub fn summary_message(s: &SyncSummary) -> String {
+    let sum = |f: fn(&TypeCount) -> u32| s.types.iter().map(f).sum::<u32>();
+    let mut text = format!(
+        "{} sync: kept {} of {} rows received ({} dropped as orphans, {} deleted, {} not live) in {:.1} s ({} requests)",
+        if s.full { "full" } else { "incremental" },
+        sum(|t| t.kept),
+        sum(|t| t.received),
+        s.orphans_dropped,
+        sum(|t| t.deleted),
+        sum(|t| t.not_live),
+        s.millis as f64 / 1000.0,
+        s.requests
+    );
+    if s.unrequested_ignored > 0 {
+        text.push_str(&format!(
+            "; {} unrequested rows ignored",
+            s.unrequested_ignored
+        ));
+    }
+    for w in &s.warnings {
+        text.push_str("; warning: ");
+        text.push_str(&w.message);
+    }
+    text
 }
 
 fn is_loopback_url(url: &str) -> bool {

@@ -2,7 +2,7 @@
 
 use super::{
     AvailablePeer, CommonExchange, PdbContact, PdbExchange, PdbNetwork, PdbPresence,
-    PeeringDbStatus, SyncRun,
+    PeeringDbStatus, SyncRun, SyncWarning,
 };
 use crate::error::Result;
 use rusqlite::{params, Connection, OptionalExtension};
@@ -13,10 +13,13 @@ pub(super) fn record_run(
     finished: &str,
     outcome: &str,
     message: &str,
+    warnings: &[SyncWarning],
 ) -> Result<()> {
+    let warnings = serde_json::to_string(warnings).expect("warnings serialise");
     conn.execute(
-        "INSERT INTO pdb_sync_runs (started_at, finished_at, outcome, message) VALUES (?1, ?2, ?3, ?4)",
-        params![started, finished, outcome, message],
+        "INSERT INTO pdb_sync_runs (started_at, finished_at, outcome, message, warnings)
+         VALUES (?1, ?2, ?3, ?4, ?5)",
+        params![started, finished, outcome, message, warnings],
     )?;
     Ok(())
 }
@@ -25,19 +28,32 @@ pub(super) fn status(conn: &Connection) -> Result<PeeringDbStatus> {
     let run = |sql: &str| -> Result<Option<SyncRun>> {
         Ok(conn
             .query_row(sql, [], |r| {
+                let warnings: String = r.get(4)?;
                 Ok(SyncRun {
                     started_at: r.get(0)?,
                     finished_at: r.get(1)?,
                     outcome: r.get(2)?,
                     message: r.get(3)?,
+                    warnings: serde_json::from_str(&warnings).map_err(|e| {
+                        rusqlite::Error::FromSqlConversionFailure(
+                            4,
+                            rusqlite::types::Type::Text,
+                            Box::new(e),
+                        )
+                    })?,
                 })
             })
             .optional()?)
     };
-    let last_run = run("SELECT started_at, finished_at, outcome, message FROM pdb_sync_runs ORDER BY id DESC LIMIT 1")?;
-    let last_ok = run("SELECT started_at, finished_at, outcome, message FROM pdb_sync_runs WHERE outcome = 'ok' ORDER BY id DESC LIMIT 1")?;
+    let last_run = run("SELECT started_at, finished_at, outcome, message, warnings FROM pdb_sync_runs ORDER BY id DESC LIMIT 1")?;
+    let last_ok = run("SELECT started_at, finished_at, outcome, message, warnings FROM pdb_sync_runs WHERE outcome = 'ok' ORDER BY id DESC LIMIT 1")?;
     let count = |t: &str| -> Result<u32> {
-        Ok(conn.query_row(&format!("SELECT count(*) FROM {t}"), [], |r| r.get(0))?)
+        // Live rows only: a pending row is in the mirror but not shown.
+        Ok(conn.query_row(
+            &format!("SELECT count(*) FROM {t} WHERE status = 'ok'"),
+            [],
+            |r| r.get(0),
+        )?)
     };
     Ok(PeeringDbStatus {
         last_success_at: last_ok.map(|r| r.finished_at),

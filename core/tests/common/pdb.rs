@@ -24,6 +24,14 @@ pub fn dataset(dir: &Path) -> PathBuf {
     out
 }
 
+/// A plain HTTP client for the fixture's control endpoints. reqwest sets up
+/// TLS even for http://; core's sync client brings its own rustls setup, here
+/// the process-wide ring provider does.
+fn http() -> reqwest::blocking::Client {
+    let _ = rustls::crypto::ring::default_provider().install_default();
+    reqwest::blocking::Client::new()
+}
+
 /// The fixture server, stopped (by its PID, which we own) when dropped.
 pub struct Server {
     child: Child,
@@ -60,22 +68,25 @@ impl Server {
     }
 
     pub fn control(&self, what: &str, body: &str) {
-        let resp = ureq::post(&format!("http://127.0.0.1:{}/__control/{what}", self.port))
-            .send(body)
+        let resp = http()
+            .post(format!("http://127.0.0.1:{}/__control/{what}", self.port))
+            .body(body.to_string())
+            .send()
             .expect("control request");
-        assert!(resp.status().is_success());
+        assert!(
+            resp.status().is_success(),
+            "control {what}: {}",
+            resp.status()
+        );
     }
 
     pub fn requests(&self) -> Vec<Value> {
-        let body = ureq::get(&format!(
-            "http://127.0.0.1:{}/__control/requests",
-            self.port
-        ))
-        .call()
-        .unwrap()
-        .body_mut()
-        .read_to_string()
-        .unwrap();
+        let body = http()
+            .get(format!("http://127.0.0.1:{}/__control/requests", self.port))
+            .send()
+            .unwrap()
+            .text()
+            .unwrap();
         serde_json::from_str::<Value>(&body).unwrap()["requests"]
             .as_array()
             .cloned()

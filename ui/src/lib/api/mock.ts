@@ -461,7 +461,7 @@ async function syncPeeringdb(): Promise<SyncSummary> {
   const types = ['org', 'fac', 'ix', 'ixlan', 'ixpfx', 'ixfac', 'net', 'netfac', 'netixlan', 'poc'];
   const full = mirror.nets.length === 0;
   const end = (outcome: string, message: string) => {
-    pdbRuns.unshift({ startedAt: started, finishedAt: now(), outcome, message });
+    pdbRuns.unshift({ startedAt: started, finishedAt: now(), outcome, message, warnings: [] });
     pdbCancel = null;
   };
   const step = async (p: SyncProgress, ms: number) => {
@@ -497,12 +497,16 @@ async function syncPeeringdb(): Promise<SyncSummary> {
     throw e;
   }
   mirror = buildMirror();
-  const upserted = full ? mirror.nets.length + mirror.ixs.length + mirror.ports.length : 12;
-  end('ok', `${upserted} rows updated, 0 deleted in 4.5 s (${types.length} requests)`);
+  const kept = full ? mirror.nets.length + mirror.ixs.length + mirror.ports.length : 12;
+  end('ok', `${full ? 'full' : 'incremental'} sync: kept ${kept} of ${kept} rows received (0 dropped as orphans, 0 deleted, 0 not live) in 4.5 s (${types.length} requests)`);
   return {
     full,
-    types: types.map((objectType) => ({ objectType, upserted: objectType === 'net' ? upserted : 0, deleted: 0 })),
-    parentsFetched: 0, orphansDropped: 0, requests: types.length, millis: 4500, finishedAt: now(),
+    types: types.map((objectType) => {
+      const n = objectType === 'net' ? kept : 0;
+      return { objectType, received: n, kept: n, notLive: 0, orphansDropped: 0, deleted: 0 };
+    }),
+    parentsFetched: 0, orphansDropped: 0, unrequestedIgnored: 0, requests: types.length, millis: 4500,
+    finishedAt: now(), warnings: [],
   };
 }
 

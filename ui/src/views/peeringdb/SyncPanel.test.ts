@@ -1,7 +1,8 @@
 // The PeeringDB sync panel against mocked api modules: it shows what core
 // reports about the mirror, follows the `peeringdb-sync` progress events while
 // a sync runs (bar, phase, rate-limit wait), cancels through core, and says
-// how a sync ended.
+// how a sync ended: what was kept of what was received, and the warnings of
+// the last run, from the run core stored (so after a restart too).
 import { render, screen, waitFor } from '@testing-library/svelte';
 import userEvent from '@testing-library/user-event';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
@@ -9,6 +10,7 @@ import { ApiError } from '$lib/api/invoke';
 import type { PeeringDbStatus } from '$lib/bindings/PeeringDbStatus';
 import type { SyncProgress } from '$lib/bindings/SyncProgress';
 import type { SyncSummary } from '$lib/bindings/SyncSummary';
+import type { SyncWarning } from '$lib/bindings/SyncWarning';
 import { toasts } from '$lib/components/toasts.svelte';
 import { formatTime } from '$lib/format';
 
@@ -40,7 +42,7 @@ const LATER = '2025-03-05T08:30:00Z';
 
 const status = (over: Partial<PeeringDbStatus> = {}): PeeringDbStatus => ({
   lastSuccessAt: EARLIER,
-  lastRun: { startedAt: EARLIER, finishedAt: EARLIER, outcome: 'ok', message: '9 rows updated' },
+  lastRun: { startedAt: EARLIER, finishedAt: EARLIER, outcome: 'ok', message: '9 rows updated', warnings: [] },
   networks: 34012,
   exchanges: 1290,
   memberships: 60123,
@@ -60,12 +62,20 @@ const progress = (over: Partial<SyncProgress>): SyncProgress => ({
 
 const summary: SyncSummary = {
   full: false,
-  types: [{ objectType: 'net', upserted: 12, deleted: 1 }],
+  types: [{ objectType: 'net', received: 13, kept: 12, notLive: 0, orphansDropped: 0, deleted: 1 }],
   parentsFetched: 0,
   orphansDropped: 0,
+  unrequestedIgnored: 0,
   requests: 10,
   millis: 900,
   finishedAt: LATER,
+  warnings: [],
+};
+
+const mostDropped: SyncWarning = {
+  kind: 'mostDropped',
+  objectType: 'netixlan',
+  message: '180 of 200 netixlan rows were dropped because PeeringDB does not have their parent',
 };
 
 /** A sync command that stays pending until the test settles it. */
@@ -120,7 +130,7 @@ describe('SyncPanel', () => {
     api.peeringdbStatus.mockResolvedValue(
       status({
         lastSuccessAt: null,
-        lastRun: { startedAt: EARLIER, finishedAt: EARLIER, outcome: 'failed', message: 'connection refused; the previous mirror is kept' },
+        lastRun: { startedAt: EARLIER, finishedAt: EARLIER, outcome: 'failed', message: 'connection refused; the previous mirror is kept', warnings: [] },
         networks: 0,
         exchanges: 0,
         memberships: 0,
@@ -164,7 +174,7 @@ describe('SyncPanel', () => {
     expect(text('pdb-counts')).toContain('34,020 networks');
     expect(events.unlisten).toHaveBeenCalledTimes(1);
     expect(toasts.items.map((t) => [t.kind, t.message])).toEqual([
-      ['success', 'PeeringDB synced (changes only): 12 records updated, 1 record deleted.'],
+      ['success', 'PeeringDB synced (changes only): 12 records kept of 13 received, 1 record deleted.'],
     ]);
   });
 
@@ -214,6 +224,54 @@ describe('SyncPanel', () => {
     sync.reject(new ApiError('authFailed', '401 Unauthorized'));
     await waitFor(() => expect(toasts.items).toHaveLength(2));
     expect(toasts.items[1].message).toMatch(/refused the API key/);
+  });
+
+  it("shows the last run's warnings from the stored run, as after a restart", async () => {
+    const nothing: SyncWarning = {
+      kind: 'nothingKept',
+      objectType: null,
+      message: 'PeeringDB sent no rows at all: the mirror is empty. Check the PeeringDB URL in Settings',
+    };
+    api.peeringdbStatus.mockResolvedValue(
+      status({ lastRun: { startedAt: EARLIER, finishedAt: EARLIER, outcome: 'ok', message: 'full sync: kept 0 of 0', warnings: [nothing, mostDropped] } }),
+    );
+    open();
+    await waitFor(() => expect(screen.getByTestId('pdb-last-warnings')).toBeTruthy());
+    expect(text('pdb-last-warnings')).toContain(`The last sync (${formatTime(EARLIER)}) went through with 2 warnings`);
+    const items = screen.getAllByTestId('pdb-warning');
+    expect(items.map((li) => [li.dataset.kind, li.textContent])).toEqual([
+      ['nothingKept', nothing.message],
+      ['mostDropped', mostDropped.message],
+    ]);
+    expect(screen.getByTestId('pdb-last-warnings').getAttribute('role')).toBe('alert');
+    expect(screen.queryByTestId('pdb-last-failure')).toBeNull();
+  });
+
+  it('shows no warning box for a clean run', async () => {
+    open();
+    await waitFor(() => expect(text('pdb-last-sync')).toBe(formatTime(EARLIER)));
+    expect(screen.queryByTestId('pdb-last-warnings')).toBeNull();
+  });
+
+  it('a sync with warnings ends with an error toast naming them and orphans, not a success', async () => {
+    const sync = pendingSync();
+    const user = open();
+    await user.click(screen.getByTestId('pdb-sync-button'));
+    api.peeringdbStatus.mockResolvedValue(
+      status({ lastRun: { startedAt: LATER, finishedAt: LATER, outcome: 'ok', message: 'incremental sync', warnings: [mostDropped] } }),
+    );
+    sync.resolve({
+      ...summary,
+      types: [{ objectType: 'netixlan', received: 200, kept: 20, notLive: 0, orphansDropped: 180, deleted: 0 }],
+      orphansDropped: 180,
+      warnings: [mostDropped],
+    });
+    await waitFor(() => expect(toasts.items).toHaveLength(1));
+    expect(toasts.items[0].kind).toBe('error');
+    expect(toasts.items[0].message).toBe(
+      `PeeringDB synced (changes only): 20 records kept of 200 received, 0 records deleted, 180 records dropped (parent missing), with 1 warning: ${mostDropped.message}`,
+    );
+    await waitFor(() => expect(screen.getAllByTestId('pdb-warning')).toHaveLength(1));
   });
 
   it('starts one sync at a time: a second press while running does nothing', async () => {

@@ -31,10 +31,19 @@ export function syncErrorText(error: ApiError): string {
   }
 }
 
-function summaryText(s: SyncSummary): string {
-  const upserted = s.types.reduce((n, t) => n + t.upserted, 0);
-  const deleted = s.types.reduce((n, t) => n + t.deleted, 0);
-  return `PeeringDB synced (${s.full ? 'full' : 'changes only'}): ${plural(upserted, 'record')} updated, ${plural(deleted, 'record')} deleted.`;
+/** What a finished sync kept of what it received: "N updated" would hide
+ * rows dropped as orphans. */
+export function summaryText(s: SyncSummary): string {
+  const sum = (f: (t: SyncSummary['types'][number]) => number) => s.types.reduce((n, t) => n + f(t), 0);
+  const kept = sum((t) => t.kept);
+  const received = sum((t) => t.received);
+  const deleted = sum((t) => t.deleted);
+  let text = `PeeringDB synced (${s.full ? 'full' : 'changes only'}): ${plural(kept, 'record')} kept of ${received} received, ${plural(deleted, 'record')} deleted`;
+  if (s.orphansDropped > 0) text += `, ${plural(s.orphansDropped, 'record')} dropped (parent missing)`;
+  if (s.warnings.length > 0) {
+    return `${text}, with ${plural(s.warnings.length, 'warning')}: ${s.warnings.map((w) => w.message).join('; ')}`;
+  }
+  return `${text}.`;
 }
 
 export class PeeringDbSync {
@@ -68,7 +77,9 @@ export class PeeringDbSync {
         if (this.running) this.progress = p;
       });
       const summary = await syncPeeringdb();
-      toasts.success(summaryText(summary));
+      // A sync with warnings went through but needs a look: not a success toast.
+      if (summary.warnings.length > 0) toasts.error(summaryText(summary));
+      else toasts.success(summaryText(summary));
     } catch (e) {
       const error = asApiError(e);
       if (error.kind === 'cancelled') toasts.info(syncErrorText(error));
