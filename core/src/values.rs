@@ -235,7 +235,7 @@ impl EmailAddress {
                 let (name, spec) = rest
                     .rsplit_once('<')
                     .ok_or_else(|| refuse("a '>' without '<'"))?;
-                (display_name(name.trim()).map_err(|why| refuse(why))?, spec)
+                (display_name(name.trim()).map_err(refuse)?, spec)
             }
             None if t.contains(['<', '>']) => return Err(refuse("text after the '>'")),
             None => (None, t),
