@@ -764,6 +764,80 @@ mod tests {
     }
 
     #[test]
+    fn address_parsing_never_panics_and_what_it_accepts_is_routable_ascii() {
+        let pieces = [
+            "a",
+            "noc",
+            "@",
+            ".",
+            "..",
+            "-",
+            "_",
+            "\"",
+            "\\",
+            "<",
+            ">",
+            ",",
+            ";",
+            " ",
+            "\t",
+            "\n",
+            "\r",
+            "[",
+            "]",
+            "example",
+            "net",
+            "192.0.2.1",
+            "ü",
+            "(",
+            ")",
+            "+",
+            "'",
+            "xn--",
+            "1",
+        ];
+        let mut seed = 0x2545_f491_4f6c_dd1d_u64;
+        let mut next = move || {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            seed
+        };
+        for _ in 0..20_000 {
+            let text: String = (0..(next() % 24))
+                .map(|_| pieces[(next() % pieces.len() as u64) as usize])
+                .collect();
+            if let Ok(a) = EmailAddress::parse(&text, "to") {
+                assert!(
+                    a.address().is_ascii() && a.address().len() <= 254,
+                    "{text:?}"
+                );
+                assert_eq!(a.address().matches('@').count(), 1, "{text:?}");
+                assert!(
+                    a.domain().contains('.') && !a.address().contains(char::is_whitespace),
+                    "{text:?}"
+                );
+                assert!(address_problem(a.address()).is_none());
+                assert!(a.name().is_none_or(|n| !n.chars().any(char::is_control)));
+            }
+            for entry in email_list(&text, "cc", false).unwrap_or_default() {
+                assert!(address_problem(entry.address()).is_none(), "{text:?}");
+            }
+            for piece in split_contact_field(&text) {
+                assert!(!piece.contains([',', ';']) && !piece.contains(char::is_whitespace));
+            }
+        }
+        let huge = "a@".repeat(50_000);
+        let started = std::time::Instant::now();
+        assert!(EmailAddress::parse(&huge, "to").is_err());
+        assert!(email_list(&"a@example.net,".repeat(20_000), "to", true).is_ok());
+        assert!(
+            started.elapsed() < std::time::Duration::from_secs(2),
+            "bounded time"
+        );
+    }
+
+    #[test]
     fn a_peeringdb_contact_field_splits_into_candidates_at_commas_semicolons_and_whitespace() {
         assert_eq!(
             split_contact_field("a@x.net, b@x.net;c@x.net\nd@x.net\te@x.net  f@x.net"),

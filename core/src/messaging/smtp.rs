@@ -309,6 +309,114 @@ mod tests {
         head.split("\r\n").map(str::to_string).collect()
     }
 
+    /// Reads a folded Subject value back as a reader does: unfold (drop CRLF),
+    /// decode encoded words, drop the whitespace between two encoded words.
+    fn read_back(value: &str) -> String {
+        let unfolded = value.replace("\r\n", "");
+        let decode = |word: &str| -> Option<String> {
+            let b64 = word.strip_prefix("=?utf-8?b?")?.strip_suffix("?=")?;
+            let sextet = |c: u8| match c {
+                b'A'..=b'Z' => c - b'A',
+                b'a'..=b'z' => c - b'a' + 26,
+                b'0'..=b'9' => c - b'0' + 52,
+                b'+' => 62,
+                _ => 63,
+            };
+            let mut bytes = Vec::new();
+            for group in b64.as_bytes().chunks(4) {
+                let n = group
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, c)| **c != b'=')
+                    .fold(0u32, |n, (i, c)| n | u32::from(sextet(*c)) << (18 - 6 * i));
+                let len = group.iter().filter(|c| **c != b'=').count() - 1;
+                bytes.extend((0..len).map(|i| (n >> (16 - 8 * i)) as u8));
+            }
+            Some(String::from_utf8(bytes).expect("chunks end on character boundaries"))
+        };
+        let mut out = String::new();
+        let (mut pending_space, mut last_encoded) = (String::new(), false);
+        let mut rest = unfolded.as_str();
+        while !rest.is_empty() {
+            let spaces = rest.len() - rest.trim_start_matches(' ').len();
+            pending_space.push_str(&rest[..spaces]);
+            rest = &rest[spaces..];
+            let end = rest.find(' ').unwrap_or(rest.len());
+            let word = &rest[..end];
+            rest = &rest[end..];
+            if word.is_empty() {
+                continue;
+            }
+            match decode(word) {
+                Some(text) => {
+                    if !last_encoded {
+                        out.push_str(&pending_space);
+                    }
+                    out.push_str(&text);
+                    last_encoded = true;
+                }
+                None => {
+                    out.push_str(&pending_space);
+                    out.push_str(word);
+                    last_encoded = false;
+                }
+            }
+            pending_space.clear();
+        }
+        out
+    }
+
+    #[test]
+    fn any_subject_folds_into_short_ascii_lines_that_read_back_exactly() {
+        let pieces = [
+            "a",
+            "Peering",
+            "AS64500",
+            "Zürich",
+            "Größte",
+            "日本語",
+            "🙂",
+            "=?",
+            "?=",
+            "=?utf-8?b?SGk=?=",
+            " ",
+            "  ",
+            "x",
+            "-",
+            "/",
+            "é",
+        ];
+        let mut seed = 0x9e37_79b9_7f4a_7c15_u64;
+        let mut next = move || {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            seed
+        };
+        for _ in 0..2000 {
+            let mut subject = String::new();
+            for _ in 0..(next() % 60) {
+                let piece = pieces[(next() % pieces.len() as u64) as usize];
+                let repeat = if next() % 10 == 0 { 1 + next() % 40 } else { 1 };
+                subject.push_str(&piece.repeat(repeat as usize));
+            }
+            let subject = subject.trim().to_string();
+            let value = folded_subject(&subject);
+            let lines: Vec<&str> = value.split("\r\n").collect();
+            assert!(
+                lines[0].len() + "Subject: ".len() <= 78,
+                "{subject:?} -> {value:?}"
+            );
+            assert!(
+                lines.iter().all(|l| l.len() <= 78),
+                "{subject:?} -> {value:?}"
+            );
+            assert!(lines[1..].iter().all(|l| l.starts_with(' ')), "{value:?}");
+            assert!(value.is_ascii());
+            assert_eq!(read_back(&value), subject, "{value:?}");
+        }
+    }
+
     #[test]
     fn base64_matches_the_rfc_4648_test_vectors() {
         let vectors = [
