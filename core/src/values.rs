@@ -207,6 +207,8 @@ pub struct EmailAddress {
     at: usize,
 }
 
+const CONTROL_CHARACTERS: &str = "must not contain line breaks or control characters";
+
 /// Longest display name accepted: a person's or a desk's name, never a paragraph.
 const EMAIL_NAME_MAX: usize = 128;
 
@@ -214,34 +216,41 @@ impl EmailAddress {
     /// Parses one mailbox; a list (`a@x.net, b@x.net`) is refused, see [`email_list`].
     pub fn parse(text: &str, field: &'static str) -> Result<Self> {
         let t = text.trim();
-        let refuse = |why: &str| {
-            let shown: String = t.chars().take(80).collect();
-            Error::invalid(
-                field,
-                format!("'{shown}' is not a valid email address: {why}"),
-            )
-        };
+        match Self::parse_or_reason(t) {
+            Ok(a) => Ok(a),
+            Err(why @ ("an email address is needed" | CONTROL_CHARACTERS)) => {
+                Err(Error::invalid(field, why))
+            }
+            Err(why) => {
+                let shown: String = t.chars().take(80).collect();
+                Err(Error::invalid(
+                    field,
+                    format!("'{shown}' is not a valid email address: {why}"),
+                ))
+            }
+        }
+    }
+
+    /// As [`EmailAddress::parse`], with only the reason when refused (for a
+    /// list of candidates that shows each one's reason beside it).
+    pub fn parse_or_reason(text: &str) -> std::result::Result<Self, &'static str> {
+        let t = text.trim();
         if t.is_empty() {
-            return Err(Error::invalid(field, "an email address is needed"));
+            return Err("an email address is needed");
         }
         if t.chars().any(char::is_control) {
-            return Err(Error::invalid(
-                field,
-                "must not contain line breaks or control characters",
-            ));
+            return Err(CONTROL_CHARACTERS);
         }
         let (name, spec) = match t.strip_suffix('>') {
             Some(rest) => {
-                let (name, spec) = rest
-                    .rsplit_once('<')
-                    .ok_or_else(|| refuse("a '>' without '<'"))?;
-                (display_name(name.trim()).map_err(refuse)?, spec)
+                let (name, spec) = rest.rsplit_once('<').ok_or("a '>' without '<'")?;
+                (display_name(name.trim())?, spec)
             }
-            None if t.contains(['<', '>']) => return Err(refuse("text after the '>'")),
+            None if t.contains(['<', '>']) => return Err("text after the '>'"),
             None => (None, t),
         };
         if let Some(why) = address_problem(spec) {
-            return Err(refuse(why));
+            return Err(why);
         }
         Ok(EmailAddress {
             name,

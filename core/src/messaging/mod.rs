@@ -339,16 +339,11 @@ fn candidates(contacts: &[crate::peeringdb::PdbContact]) -> Vec<RecipientCandida
     let mut out: Vec<RecipientCandidate> = Vec::new();
     for c in contacts {
         for piece in values::split_contact_field(&c.email) {
-            let (address, problem) = match values::EmailAddress::parse(&piece, "to") {
+            let (address, problem) = match values::EmailAddress::parse_or_reason(&piece) {
                 Ok(a) => (a.address().to_string(), None),
-                Err(e) => (
+                Err(why) => (
                     one_line(&piece).chars().take(100).collect(),
-                    Some(
-                        e.to_string()
-                            .rsplit_once(": ")
-                            .map(|(_, why)| why.to_string())
-                            .unwrap_or_else(|| e.to_string()),
-                    ),
+                    Some(why.to_string()),
                 ),
             };
             if out.iter().any(|o| o.address.eq_ignore_ascii_case(&address)) {
