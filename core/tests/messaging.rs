@@ -958,3 +958,45 @@ fn messages_made_in_the_same_instant_get_distinct_message_ids() {
     assert_eq!(on_wire.len(), 50);
     assert!(on_wire.iter().all(|id| id.ends_with("@example.net>")));
 }
+
+#[test]
+fn a_queued_message_the_address_rule_now_refuses_is_kept_as_failed_and_the_rest_still_go() {
+    let f = core();
+    let dir = f.db_path.parent().unwrap().to_path_buf();
+    let first = Smtp::start(&dir, 0, &["--auth", "peering:pw"]);
+    let port = first.port;
+    configure(&f, &first, "pw");
+    drop(first);
+    peer_on_two_exchanges(&f);
+    let mut d = f.core.draft_request(64500).unwrap();
+    d.kind = MessageKind::Noc;
+    d.to = "noc@peer.example.com".into();
+    let bad = f.core.send_email(&d, &SmtpMailer).unwrap().message;
+    let good = f.core.send_email(&d, &SmtpMailer).unwrap().message;
+    // As an older version queued it: an address today's rule refuses.
+    rusqlite::Connection::open(&f.db_path)
+        .unwrap()
+        .execute(
+            "UPDATE messages SET to_addrs = 'noc@peer' WHERE id = ?1",
+            [bad.id],
+        )
+        .unwrap();
+    let smtp = Smtp::start(&dir, port, &["--auth", "peering:pw"]);
+    assert_eq!(f.core.drain_outbox(&SmtpMailer).unwrap(), 1);
+    let stored = f.core.list_messages(64500).unwrap();
+    let state = |id: i64| stored.iter().find(|m| m.id == id).unwrap();
+    assert_eq!(state(bad.id).state, MessageState::Failed);
+    assert!(
+        state(bad.id).last_error.contains("no dot"),
+        "{}",
+        state(bad.id).last_error
+    );
+    assert_eq!(state(bad.id).to, "noc@peer", "the text is kept for editing");
+    assert_eq!(state(good.id).state, MessageState::Sent);
+    let got = smtp.received();
+    assert_eq!(got.len(), 1);
+    assert_eq!(
+        rcpt_tos(&got[0]),
+        vec!["archive@example.net", "noc@peer.example.com"]
+    );
+}

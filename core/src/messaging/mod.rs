@@ -879,7 +879,35 @@ impl crate::Peerdesk {
                 message_id: Some(m.id),
                 candidates: Vec::new(),
             };
-            let mut email = self.outgoing(&draft, &smtp)?;
+            let mut email = match self.outgoing(&draft, &smtp) {
+                Ok(email) => email,
+                // Queued under an older, laxer check: kept as failed for the
+                // user to correct, and the rest of the outbox still goes.
+                Err(e) if matches!(e.field(), Some("to" | "cc" | "bcc" | "subject" | "body")) => {
+                    let now = self.now();
+                    let mut conn = self.db()?;
+                    let tx = conn.transaction()?;
+                    store::set_message_state(
+                        &tx,
+                        m.id,
+                        MessageState::Failed,
+                        &e.to_string(),
+                        None,
+                        &now,
+                    )?;
+                    store::add_history(
+                        &tx,
+                        m.asn,
+                        &now,
+                        "email",
+                        &format!("Not sent \"{}\": {e}", one_line(&m.subject)),
+                        Some(m.id),
+                    )?;
+                    tx.commit()?;
+                    continue;
+                }
+                Err(e) => return Err(e),
+            };
             email.message_id = m.message_id.clone();
             let action = match m.kind {
                 MessageKind::Request => Some(PeerAction::SendRequest),
