@@ -191,24 +191,275 @@ pub fn port(value: i64, field: &'static str) -> Result<u16> {
         .ok_or_else(|| Error::invalid(field, format!("{value} is not a TCP port (1-65535)")))
 }
 
-/// An email address, checked for shape only (the mail server has the last word).
+/// One email address Peerdesk will write to, parsed as exactly one RFC 5322
+/// mailbox: `noc@example.net`, `<noc@example.net>`, `NOC <noc@example.net>` or
+/// `"Example, NOC" <noc@example.net>`. On top of RFC 5322 the address must be
+/// one a mail server on the Internet can route: ASCII only, a plain (dot-atom)
+/// local part of at most 64 characters, and a domain name with at least two
+/// labels whose last is not a number. Quoted local parts, IP-literal or bare-IP
+/// domains and dotless domains (`a@b`, `a@localhost`) are refused: no peering
+/// contact needs them, and each one is a way for a typo or a crafted PeeringDB
+/// field to go somewhere nobody meant.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EmailAddress {
+    name: Option<String>,
+    address: String,
+    at: usize,
+}
+
+const CONTROL_CHARACTERS: &str = "must not contain line breaks or control characters";
+
+/// Longest display name accepted: a person's or a desk's name, never a paragraph.
+const EMAIL_NAME_MAX: usize = 128;
+
+impl EmailAddress {
+    /// Parses one mailbox; a list (`a@x.net, b@x.net`) is refused, see [`email_list`].
+    pub fn parse(text: &str, field: &'static str) -> Result<Self> {
+        let t = text.trim();
+        match Self::parse_or_reason(t) {
+            Ok(a) => Ok(a),
+            Err(why @ ("an email address is needed" | CONTROL_CHARACTERS)) => {
+                Err(Error::invalid(field, why))
+            }
+            Err(why) => {
+                let shown: String = t.chars().take(80).collect();
+                Err(Error::invalid(
+                    field,
+                    format!("'{shown}' is not a valid email address: {why}"),
+                ))
+            }
+        }
+    }
+
+    /// As [`EmailAddress::parse`], with only the reason when refused (for a
+    /// list of candidates that shows each one's reason beside it).
+    pub fn parse_or_reason(text: &str) -> std::result::Result<Self, &'static str> {
+        let t = text.trim();
+        if t.is_empty() {
+            return Err("an email address is needed");
+        }
+        if t.chars().any(char::is_control) {
+            return Err(CONTROL_CHARACTERS);
+        }
+        let (name, spec) = match t.strip_suffix('>') {
+            Some(rest) => {
+                let (name, spec) = rest.rsplit_once('<').ok_or("a '>' without '<'")?;
+                (display_name(name.trim())?, spec)
+            }
+            None if t.contains(['<', '>']) => return Err("text after the '>'"),
+            None => (None, t),
+        };
+        if let Some(why) = address_problem(spec) {
+            return Err(why);
+        }
+        Ok(EmailAddress {
+            name,
+            at: spec.find('@').expect("checked: one @"),
+            address: spec.to_string(),
+        })
+    }
+
+    /// `local@domain`, without the display name.
+    pub fn address(&self) -> &str {
+        &self.address
+    }
+
+    pub fn name(&self) -> Option<&str> {
+        self.name.as_deref()
+    }
+
+    pub fn local_part(&self) -> &str {
+        &self.address[..self.at]
+    }
+
+    pub fn domain(&self) -> &str {
+        &self.address[self.at + 1..]
+    }
+}
+
+impl fmt::Display for EmailAddress {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.address)
+    }
+}
+
+/// The display name before `<…>`: plain words, or one quoted string with `\"`
+/// and `\\` escapes. Empty means none.
+fn display_name(text: &str) -> std::result::Result<Option<String>, &'static str> {
+    if text.is_empty() {
+        return Ok(None);
+    }
+    let name = if let Some(inner) = text.strip_prefix('"') {
+        let inner = inner
+            .strip_suffix('"')
+            .ok_or("the display name's quote is not closed")?;
+        let mut out = String::new();
+        let mut chars = inner.chars();
+        while let Some(c) = chars.next() {
+            match c {
+                '\\' => out.push(chars.next().ok_or("the display name ends in a backslash")?),
+                '"' => return Err("a quote inside the display name is not escaped"),
+                c => out.push(c),
+            }
+        }
+        out
+    } else {
+        if text.contains('@') {
+            return Err("one address per entry: separate addresses with commas");
+        }
+        if text.contains(['"', '(', ')', '<', '>', '[', ']', ':', ';', '@', '\\', ',']) {
+            return Err("the display name has special characters: put it in double quotes");
+        }
+        text.to_string()
+    };
+    let name = name.split_whitespace().collect::<Vec<_>>().join(" ");
+    if name.chars().count() > EMAIL_NAME_MAX {
+        return Err("the display name is longer than 128 characters");
+    }
+    Ok((!name.is_empty()).then_some(name))
+}
+
+/// Why `spec` (`local@domain`, nothing around it) is not an address Peerdesk
+/// writes to, or `None` when it is.
+pub fn address_problem(spec: &str) -> Option<&'static str> {
+    let atext = |c: char| c.is_ascii_alphanumeric() || "!#$%&'*+-/=?^_`{|}~".contains(c);
+    if spec.len() > 254 {
+        return Some("longer than 254 characters");
+    }
+    if !spec.is_ascii() {
+        return Some(
+            "it has non-ASCII characters (write an internationalised domain in its xn-- form)",
+        );
+    }
+    if spec.chars().any(|c| c.is_whitespace()) {
+        return Some(if spec.matches('@').count() > 1 {
+            "one address per entry: separate addresses with commas"
+        } else {
+            "it contains a space"
+        });
+    }
+    let (local, domain) = match spec.matches('@').count() {
+        0 => return Some("there is no @"),
+        1 => spec.split_once('@').expect("one @"),
+        _ => return Some("more than one @: separate addresses with commas"),
+    };
+    if local.is_empty() {
+        return Some("nothing before the @");
+    }
+    if local.starts_with('"') {
+        return Some("quoted local parts are not accepted");
+    }
+    if local.len() > 64 {
+        return Some("the part before the @ is longer than 64 characters");
+    }
+    if !local.chars().all(|c| atext(c) || c == '.') {
+        return Some("the part before the @ has a character that is not allowed there");
+    }
+    if local.starts_with('.') || local.ends_with('.') || local.contains("..") {
+        return Some("the part before the @ has a misplaced dot");
+    }
+    if domain.is_empty() {
+        return Some("nothing after the @");
+    }
+    if domain.starts_with('[') || domain.parse::<IpAddr>().is_ok() {
+        return Some("an IP address is not accepted as a mail domain");
+    }
+    if domain.len() > 253 {
+        return Some("the domain is longer than 253 characters");
+    }
+    if !domain.contains('.') {
+        return Some("the domain has no dot (a full domain like example.net is needed)");
+    }
+    let labels: Vec<&str> = domain.split('.').collect();
+    for label in &labels {
+        if label.is_empty() {
+            return Some("the domain has an empty part (two dots, or a dot at an end)");
+        }
+        if label.len() > 63 {
+            return Some("a part of the domain is longer than 63 characters");
+        }
+        if !label.chars().all(|c| c.is_ascii_alphanumeric() || c == '-') {
+            return Some("the domain may contain only letters, digits, - and .");
+        }
+        if label.starts_with('-') || label.ends_with('-') {
+            return Some("a part of the domain starts or ends with -");
+        }
+    }
+    let top = labels.last().expect("at least two labels");
+    if top.chars().all(|c| c.is_ascii_digit()) {
+        return Some("the domain ends in a number (an IP address is not accepted)");
+    }
+    if top.len() < 2 {
+        return Some("the top-level domain has one letter");
+    }
+    None
+}
+
+/// A comma-separated list of mailboxes as typed in To, Cc, Bcc or Reply-To.
+/// Commas inside a quoted display name do not separate; empty entries between
+/// commas are skipped. Every entry must parse as [`EmailAddress`].
+pub fn email_list(text: &str, field: &'static str, required: bool) -> Result<Vec<EmailAddress>> {
+    if text.chars().any(char::is_control) {
+        return Err(Error::invalid(
+            field,
+            "must not contain line breaks or control characters",
+        ));
+    }
+    let mut out = Vec::new();
+    let (mut quoted, mut escaped, mut start) = (false, false, 0);
+    let mut entries = Vec::new();
+    for (i, c) in text.char_indices() {
+        match c {
+            _ if escaped => escaped = false,
+            '\\' if quoted => escaped = true,
+            '"' => quoted = !quoted,
+            ',' if !quoted => {
+                entries.push(&text[start..i]);
+                start = i + 1;
+            }
+            _ => {}
+        }
+    }
+    entries.push(&text[start..]);
+    for entry in entries.into_iter().map(str::trim).filter(|e| !e.is_empty()) {
+        out.push(EmailAddress::parse(entry, field)?);
+    }
+    if required && out.is_empty() {
+        return Err(Error::invalid(field, "at least one address is needed"));
+    }
+    Ok(out)
+}
+
+/// The pieces of a PeeringDB contact's email field that look like addresses
+/// (contain an `@`), split at commas, semicolons and whitespace. A field is
+/// meant to hold one address; when it holds several, each becomes a separate
+/// candidate for the user to choose, never several recipients at once.
+pub fn split_contact_field(text: &str) -> Vec<String> {
+    text.split(|c: char| c == ',' || c == ';' || c.is_whitespace() || c.is_control())
+        .map(str::trim)
+        .filter(|p| p.contains('@'))
+        .map(str::to_string)
+        .collect()
+}
+
+/// An optional bare email address (no display name), as [`EmailAddress`].
 pub fn optional_email(text: &str, field: &'static str) -> Result<String> {
     let t = text.trim();
     if t.is_empty() {
         return Ok(String::new());
     }
-    let ok = t.len() <= 254
-        && !t.chars().any(|c| c.is_control() || c.is_whitespace())
-        && matches!(t.split_once('@'), Some((local, domain))
-            if !local.is_empty() && domain.contains('.') && !domain.starts_with('.')
-                && !domain.ends_with('.') && !domain.contains('@'));
-    if ok {
-        Ok(t.to_string())
-    } else {
-        Err(Error::invalid(
+    if t.chars().any(char::is_control) {
+        return Err(Error::invalid(
             field,
-            format!("'{t}' is not an email address"),
-        ))
+            "must not contain line breaks or control characters",
+        ));
+    }
+    match address_problem(t) {
+        None => Ok(t.to_string()),
+        Some(why) => Err(Error::invalid(
+            field,
+            format!("'{t}' is not an email address: {why}"),
+        )),
     }
 }
 
@@ -382,5 +633,242 @@ mod tests {
         assert!(optional_email("", "e").is_ok());
         assert!(optional_email("noc@example", "e").is_err());
         assert!(optional_email("a b@example.net", "e").is_err());
+    }
+
+    #[test]
+    fn email_addresses_follow_one_rule_valid_table() {
+        let valid = [
+            ("noc@example.net", None, "noc@example.net"),
+            ("  noc@example.net  ", None, "noc@example.net"),
+            ("<noc@example.net>", None, "noc@example.net"),
+            ("NOC <noc@example.net>", Some("NOC"), "noc@example.net"),
+            (
+                "Example  NOC   <noc@example.net>",
+                Some("Example NOC"),
+                "noc@example.net",
+            ),
+            (
+                "\"Example, NOC\" <noc@example.net>",
+                Some("Example, NOC"),
+                "noc@example.net",
+            ),
+            (
+                "\"Say \\\"hi\\\"\" <noc@example.net>",
+                Some("Say \"hi\""),
+                "noc@example.net",
+            ),
+            (
+                "J. Smith <j.smith@example.net>",
+                Some("J. Smith"),
+                "j.smith@example.net",
+            ),
+            (
+                "Zürich NOC <noc@example.net>",
+                Some("Zürich NOC"),
+                "noc@example.net",
+            ),
+            (
+                "peering+as64500@mail.example.co.uk",
+                None,
+                "peering+as64500@mail.example.co.uk",
+            ),
+            ("o'brien@example.net", None, "o'brien@example.net"),
+            (
+                "noc@xn--mnchen-3ya.example",
+                None,
+                "noc@xn--mnchen-3ya.example",
+            ),
+            (
+                "noc@sub-domain.example.net",
+                None,
+                "noc@sub-domain.example.net",
+            ),
+            ("NOC@EXAMPLE.NET", None, "NOC@EXAMPLE.NET"),
+        ];
+        for (text, name, address) in valid {
+            let a = EmailAddress::parse(text, "to").unwrap_or_else(|e| panic!("{text}: {e}"));
+            assert_eq!((a.name(), a.address()), (name, address), "{text}");
+        }
+        let a = EmailAddress::parse("NOC <noc@mail.example.net>", "to").unwrap();
+        assert_eq!((a.local_part(), a.domain()), ("noc", "mail.example.net"));
+    }
+
+    #[test]
+    fn email_addresses_follow_one_rule_invalid_table() {
+        let invalid = [
+            ("", "needed"),
+            ("a@b", "no dot"),
+            ("noc@localhost", "no dot"),
+            ("noc@192.0.2.1", "IP address"),
+            ("noc@[192.0.2.1]", "IP address"),
+            ("noc@[IPv6:2001:db8::1]", "IP address"),
+            ("noc@example.123", "number"),
+            ("noc@example.n", "one letter"),
+            ("a@x.net, b@x.net", "separate addresses with commas"),
+            ("a@x.net; b@x.net", "separate addresses with commas"),
+            ("a@x.net b@x.net", "separate addresses with commas"),
+            ("a@x.net;b@x.net", "more than one @"),
+            ("noc at example.net", "space"),
+            ("noc.example.net", "no @"),
+            ("@example.net", "nothing before"),
+            ("noc@", "nothing after"),
+            ("\"a b\"@example.net", "space"),
+            ("\"ab\"@example.net", "quoted local parts"),
+            ("a..b@example.net", "misplaced dot"),
+            (".a@example.net", "misplaced dot"),
+            ("a.@example.net", "misplaced dot"),
+            ("a(b)@example.net", "not allowed"),
+            ("noc@example..net", "empty part"),
+            ("noc@example.net.", "empty part"),
+            ("noc@-example.net", "starts or ends with -"),
+            ("noc@exa_mple.net", "only letters"),
+            ("jörg@example.net", "non-ASCII"),
+            ("noc@münchen.example", "non-ASCII"),
+            ("noc@example.net\r\nBcc: x@example.org", "line breaks"),
+            ("noc@example.net>", "without '<'"),
+            ("<noc@example.net> junk", "after the '>'"),
+            ("Name noc@example.net", "space"),
+            ("No\"C <noc@example.net>", "special characters"),
+            ("\"NOC <noc@example.net>", "not closed"),
+            (
+                "a@b.example, <c@d.example>",
+                "separate addresses with commas",
+            ),
+        ];
+        for (text, why) in invalid {
+            let e = EmailAddress::parse(text, "to").expect_err(text);
+            assert_eq!(e.field(), Some("to"), "{text}");
+            assert!(e.to_string().contains(why), "{text}: {e}");
+        }
+        let long_local = format!("{}@example.net", "a".repeat(65));
+        assert!(EmailAddress::parse(&long_local, "to").is_err());
+        let long_label = format!("noc@{}.net", "a".repeat(64));
+        assert!(EmailAddress::parse(&long_label, "to").is_err());
+        let long_name = format!("{} <noc@example.net>", "N".repeat(129));
+        assert!(EmailAddress::parse(&long_name, "to").is_err());
+        assert!(
+            optional_email("noc@192.0.2.1", "e").is_err(),
+            "one rule everywhere"
+        );
+        assert!(optional_email("a@b", "e").is_err());
+        assert!(
+            optional_email("NOC <noc@example.net>", "e").is_err(),
+            "a bare address only"
+        );
+    }
+
+    #[test]
+    fn email_lists_split_at_commas_outside_quotes_and_skip_empty_entries() {
+        let list = email_list(
+            "a@example.net, \"Example, NOC\" <noc@example.net>,, ",
+            "cc",
+            false,
+        )
+        .unwrap();
+        let got: Vec<_> = list.iter().map(|a| (a.name(), a.address())).collect();
+        assert_eq!(
+            got,
+            vec![
+                (None, "a@example.net"),
+                (Some("Example, NOC"), "noc@example.net")
+            ]
+        );
+        assert!(email_list("  ", "cc", false).unwrap().is_empty());
+        assert_eq!(email_list(" ", "to", true).unwrap_err().field(), Some("to"));
+        assert_eq!(
+            email_list("a@example.net, a@b", "cc", false)
+                .unwrap_err()
+                .field(),
+            Some("cc")
+        );
+        assert!(email_list("a@example.net\nb@example.net", "cc", false).is_err());
+    }
+
+    #[test]
+    fn address_parsing_never_panics_and_what_it_accepts_is_routable_ascii() {
+        let pieces = [
+            "a",
+            "noc",
+            "@",
+            ".",
+            "..",
+            "-",
+            "_",
+            "\"",
+            "\\",
+            "<",
+            ">",
+            ",",
+            ";",
+            " ",
+            "\t",
+            "\n",
+            "\r",
+            "[",
+            "]",
+            "example",
+            "net",
+            "192.0.2.1",
+            "ü",
+            "(",
+            ")",
+            "+",
+            "'",
+            "xn--",
+            "1",
+        ];
+        let mut seed = 0x2545_f491_4f6c_dd1d_u64;
+        let mut next = move || {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            seed
+        };
+        for _ in 0..20_000 {
+            let text: String = (0..(next() % 24))
+                .map(|_| pieces[(next() % pieces.len() as u64) as usize])
+                .collect();
+            if let Ok(a) = EmailAddress::parse(&text, "to") {
+                assert!(
+                    a.address().is_ascii() && a.address().len() <= 254,
+                    "{text:?}"
+                );
+                assert_eq!(a.address().matches('@').count(), 1, "{text:?}");
+                assert!(
+                    a.domain().contains('.') && !a.address().contains(char::is_whitespace),
+                    "{text:?}"
+                );
+                assert!(address_problem(a.address()).is_none());
+                assert!(a.name().is_none_or(|n| !n.chars().any(char::is_control)));
+            }
+            for entry in email_list(&text, "cc", false).unwrap_or_default() {
+                assert!(address_problem(entry.address()).is_none(), "{text:?}");
+            }
+            for piece in split_contact_field(&text) {
+                assert!(!piece.contains([',', ';']) && !piece.contains(char::is_whitespace));
+            }
+        }
+        let huge = "a@".repeat(50_000);
+        let started = std::time::Instant::now();
+        assert!(EmailAddress::parse(&huge, "to").is_err());
+        assert!(email_list(&"a@example.net,".repeat(20_000), "to", true).is_ok());
+        assert!(
+            started.elapsed() < std::time::Duration::from_secs(2),
+            "bounded time"
+        );
+    }
+
+    #[test]
+    fn a_peeringdb_contact_field_splits_into_candidates_at_commas_semicolons_and_whitespace() {
+        assert_eq!(
+            split_contact_field("a@x.net, b@x.net;c@x.net\nd@x.net\te@x.net  f@x.net"),
+            vec!["a@x.net", "b@x.net", "c@x.net", "d@x.net", "e@x.net", "f@x.net"]
+        );
+        assert_eq!(
+            split_contact_field("Peering <p@x.net> (24/7)"),
+            vec!["<p@x.net>"]
+        );
+        assert_eq!(split_contact_field("noc@x.net"), vec!["noc@x.net"]);
+        assert!(split_contact_field("call us").is_empty());
     }
 }

@@ -1,10 +1,13 @@
 //! Communications through the public API: the peer status machine, and email
 //! to a real SMTP server (aiosmtpd from Debian, tests/smtp/server.py) on
-//! 127.0.0.1 with STARTTLS and AUTH.
+//! 127.0.0.1 with STARTTLS and AUTH. The hardening tests (issue 11, item 4)
+//! read each message as the server received it: envelope recipients, the raw
+//! header lines before unfolding, and the headers Python's parser decodes.
 
 mod common;
 
 use common::*;
+use peerdesk_core::clock::Clock;
 use peerdesk_core::messaging::{
     MessageKind, MessageState, PeerAction, PeerFilter, PeerStatus, SmtpMailer, SmtpSecurity,
     SmtpSettingsChanges,
@@ -575,4 +578,425 @@ fn with_a_peeringdb_mirror_the_request_goes_to_the_policy_contact_and_lists_the_
     assert!(at_ex
         .iter()
         .all(|p| p.status == PeerStatus::New && p.actions.contains(&PeerAction::SendRequest)));
+}
+
+/// A network as the PeeringDB mirror holds it, written straight into the
+/// mirror's tables: whatever sync stored, messaging must cope with on its own.
+fn mirror_network(f: &Fixture, asn: u32, name: &str, contacts: &[(&str, &str)]) {
+    let conn = rusqlite::Connection::open(&f.db_path).unwrap();
+    let t = "2026-11-01T00:00:00Z";
+    conn.execute(
+        "INSERT INTO pdb_net (id, org_id, asn, name, aka, irr_as_set, info_type, info_types,
+            info_never_via_route_servers, policy_general, policy_url, policy_locations,
+            allow_ixp_update, website, looking_glass, created, updated, status)
+         VALUES (?1, 1, ?2, ?3, '', '', 'NSP', '', 0, 'Open', '', '', 0, '', '', ?4, ?4, 'ok')",
+        rusqlite::params![900_000 + asn, asn, name, t],
+    )
+    .unwrap();
+    for (i, (role, email)) in contacts.iter().enumerate() {
+        conn.execute(
+            "INSERT INTO pdb_poc (id, net_id, role, visible, name, email, phone, created, updated, status)
+             VALUES (?1, ?2, ?3, 'Public', ?4, ?5, '', ?6, ?6, 'ok')",
+            rusqlite::params![800_000 + i as i64, 900_000 + asn, role, format!("{role} desk"), email, t],
+        )
+        .unwrap();
+    }
+}
+
+fn rcpt_tos(m: &Value) -> Vec<String> {
+    let mut r: Vec<String> = m["rcpt_tos"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v.as_str().unwrap().to_string())
+        .collect();
+    r.sort();
+    r
+}
+
+/// The raw lines of one header as received: its first line and the folded ones after it.
+fn raw_header<'a>(m: &'a Value, name: &str) -> Vec<&'a str> {
+    let lines: Vec<&str> = m["raw_header_lines"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|l| l.as_str().unwrap())
+        .collect();
+    let start = lines
+        .iter()
+        .position(|l| l.starts_with(&format!("{name}: ")))
+        .unwrap_or_else(|| panic!("no {name} header in {lines:?}"));
+    let folded = lines[start + 1..]
+        .iter()
+        .take_while(|l| l.starts_with([' ', '\t']))
+        .count();
+    lines[start..=start + folded].to_vec()
+}
+
+fn header_names(m: &Value) -> Vec<String> {
+    m["header_names"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v.as_str().unwrap().to_ascii_lowercase())
+        .collect()
+}
+
+#[test]
+fn a_contact_field_holding_two_addresses_gives_two_candidates_and_only_the_first_is_written_to() {
+    let f = core();
+    let dir = f.db_path.parent().unwrap().to_path_buf();
+    let smtp = Smtp::start(&dir, 0, &["--auth", "peering:pw"]);
+    configure(&f, &smtp, "pw");
+    peer_on_two_exchanges(&f);
+    mirror_network(
+        &f,
+        64500,
+        "Example Peer",
+        &[
+            (
+                "Policy",
+                "policy@peer.example.com, peering@peer.example.com",
+            ),
+            ("NOC", "noc@peer"),
+            (
+                "Technical",
+                "tech@peer.example.com;\npolicy@PEER.example.com",
+            ),
+        ],
+    );
+    let draft = f.core.draft_request(64500).unwrap();
+    assert_eq!(
+        draft.to, "policy@peer.example.com",
+        "the first address only"
+    );
+    let listed: Vec<(&str, &str, bool, bool)> = draft
+        .candidates
+        .iter()
+        .map(|c| {
+            (
+                c.address.as_str(),
+                c.role.as_str(),
+                c.in_to,
+                c.problem.is_some(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        listed,
+        vec![
+            ("policy@peer.example.com", "Policy", true, false),
+            ("peering@peer.example.com", "Policy", false, false),
+            ("noc@peer", "NOC", false, true),
+            ("tech@peer.example.com", "Technical", false, false),
+        ],
+        "each address once, a@b-like ones listed with why they cannot be added"
+    );
+    let out = f.core.send_email(&draft, &SmtpMailer).unwrap();
+    assert_eq!(out.message.state, MessageState::Sent);
+    let got = smtp.received();
+    assert_eq!(got.len(), 1);
+    assert_eq!(
+        rcpt_tos(&got[0]),
+        vec!["archive@example.net", "policy@peer.example.com"],
+        "exactly To and the settings' Bcc"
+    );
+    assert_eq!(got[0]["headers"]["To"], "policy@peer.example.com");
+    assert!(got[0]["headers"].get("Cc").is_none());
+
+    // The user adds the second candidate with one click: now both, and only those.
+    let both = peerdesk_core::messaging::EmailDraft {
+        kind: MessageKind::Noc,
+        to: "policy@peer.example.com, peering@peer.example.com".into(),
+        ..draft.clone()
+    };
+    f.core.send_email(&both, &SmtpMailer).unwrap();
+    let got = smtp.received();
+    assert_eq!(
+        rcpt_tos(&got[1]),
+        vec![
+            "archive@example.net",
+            "peering@peer.example.com",
+            "policy@peer.example.com"
+        ]
+    );
+}
+
+#[test]
+fn one_address_rule_refuses_a_at_b_in_the_editor_and_in_the_settings() {
+    let f = core();
+    let dir = f.db_path.parent().unwrap().to_path_buf();
+    let smtp = Smtp::start(&dir, 0, &["--auth", "peering:pw"]);
+    configure(&f, &smtp, "pw");
+    peer_on_two_exchanges(&f);
+    let mut d = f.core.draft_request(64500).unwrap();
+    for (field, to, cc, bcc) in [
+        ("to", "a@b", "", ""),
+        ("to", "noc@192.0.2.1", "", ""),
+        ("to", "noc@[192.0.2.1]", "", ""),
+        ("to", "a@peer.example.com; b@peer.example.com", "", ""),
+        ("to", "\"a b\"@peer.example.com", "", ""),
+        ("cc", "noc@peer.example.com", "x@localhost", ""),
+        ("bcc", "noc@peer.example.com", "", "archive@example"),
+    ] {
+        d.to = to.into();
+        d.cc = cc.into();
+        d.bcc = bcc.into();
+        let e = f.core.send_email(&d, &SmtpMailer).unwrap_err();
+        assert_eq!(
+            (e.kind(), e.field()),
+            (ErrorKind::Invalid, Some(field)),
+            "{to} {cc} {bcc}: {e}"
+        );
+    }
+    assert!(smtp.received().is_empty());
+    assert!(
+        f.core.list_messages(64500).unwrap().is_empty(),
+        "nothing stored"
+    );
+
+    let base = SmtpSettingsChanges {
+        host: "127.0.0.1".into(),
+        port: i64::from(smtp.port),
+        security: SmtpSecurity::Starttls,
+        username: "peering".into(),
+        password: None,
+        clear_password: false,
+        ca_file: String::new(),
+        from_name: "Alex".into(),
+        from_address: "peering@example.net".into(),
+        reply_to: String::new(),
+        cc: String::new(),
+        bcc: String::new(),
+        cooldown_days: 7,
+    };
+    type Change = fn(&mut SmtpSettingsChanges);
+    let cases: [(&str, Change); 5] = [
+        ("fromAddress", |c| c.from_address = "peering@b".into()),
+        ("fromAddress", |c| {
+            c.from_address = "a@example.net, b@example.net".into()
+        }),
+        ("replyTo", |c| {
+            c.reply_to = "a@example.net, b@example.net".into()
+        }),
+        ("cc", |c| c.cc = "team@192.0.2.7".into()),
+        ("bcc", |c| c.bcc = "archive@localhost".into()),
+    ];
+    for (field, change) in cases {
+        let mut c = base.clone();
+        change(&mut c);
+        assert_eq!(
+            f.core.update_smtp_settings(&c).unwrap_err().field(),
+            Some(field)
+        );
+    }
+    assert_eq!(
+        f.core.get_smtp_settings().unwrap().from_address,
+        "peering@example.net",
+        "a refused change keeps the settings"
+    );
+    let coordinator = f
+        .core
+        .update_settings(&peerdesk_core::settings::SettingsChanges {
+            own_asns: vec!["64496".into()],
+            org_name: "Example Networks".into(),
+            coordinator_name: "Alex Example".into(),
+            coordinator_email: "alex@b".into(),
+            peeringdb_url: None,
+            max_prefix_extra: None,
+            max_prefix_factor: None,
+        })
+        .unwrap_err();
+    assert_eq!(coordinator.field(), Some("coordinatorEmail"));
+}
+
+#[test]
+fn a_very_long_network_name_gives_a_bounded_subject_folded_within_78_characters() {
+    let f = core();
+    let dir = f.db_path.parent().unwrap().to_path_buf();
+    let smtp = Smtp::start(&dir, 0, &["--auth", "peering:pw"]);
+    configure(&f, &smtp, "pw");
+    peer_on_two_exchanges(&f);
+    let long_name = "VeryLongNetworkName".repeat(13); // 247 characters, one word
+    mirror_network(
+        &f,
+        64500,
+        &long_name,
+        &[("Policy", "policy@peer.example.com")],
+    );
+    let draft = f.core.draft_request(64500).unwrap();
+    assert_eq!(draft.subject.chars().count(), 200, "{}", draft.subject);
+    assert!(draft.subject.ends_with('…'));
+    assert!(draft.warning.as_deref().unwrap_or("").contains("shortened"));
+    let out = f.core.send_email(&draft, &SmtpMailer).unwrap();
+    assert_eq!(
+        out.message.state,
+        MessageState::Sent,
+        "{}",
+        out.message.last_error
+    );
+
+    // Typed by the user: longer than 200 is refused on the subject, and a
+    // non-ASCII subject with an unbroken word, double spaces and an
+    // encoded-word look-alike arrives exactly as typed.
+    let mut typed = draft.clone();
+    typed.kind = MessageKind::Noc;
+    typed.subject = "x".repeat(201);
+    let e = f.core.send_email(&typed, &SmtpMailer).unwrap_err();
+    assert_eq!((e.kind(), e.field()), (ErrorKind::Invalid, Some("subject")));
+    assert!(e.to_string().contains("200"), "{e}");
+    typed.subject = format!(
+        "Peering in Zürich  and Großstadt: {} =?utf-8?b?SGk=?= end",
+        "Ünbroken".repeat(12)
+    );
+    f.core.send_email(&typed, &SmtpMailer).unwrap();
+
+    let got = smtp.received();
+    assert_eq!(got.len(), 2);
+    for (m, subject) in got.iter().zip([&draft.subject, &typed.subject]) {
+        assert_eq!(&m["headers"]["Subject"], subject.as_str(), "decoded intact");
+        let lines = raw_header(m, "Subject");
+        assert!(lines.len() > 1, "folded: {lines:?}");
+        assert!(lines.iter().all(|l| l.len() <= 78), "{lines:?}");
+        let longest = m["raw_header_lines"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|l| l.as_str().unwrap().len())
+            .max()
+            .unwrap();
+        assert!(longest <= 998, "{longest}");
+    }
+}
+
+#[test]
+fn a_network_name_with_line_breaks_stays_inside_the_subject_and_injects_no_header() {
+    let f = core();
+    let dir = f.db_path.parent().unwrap().to_path_buf();
+    let smtp = Smtp::start(&dir, 0, &["--auth", "peering:pw"]);
+    configure(&f, &smtp, "pw");
+    peer_on_two_exchanges(&f);
+    mirror_network(
+        &f,
+        64500,
+        "Evil Net\r\nBcc: victim@example.org\nX-Injected: yes\u{2028}tail",
+        &[("Policy", "policy@peer.example.com")],
+    );
+    let draft = f.core.draft_request(64500).unwrap();
+    assert_eq!(
+        draft.subject,
+        "Peering request: AS64496 Example Networks / AS64500 Evil Net Bcc: victim@example.org X-Injected: yes tail"
+    );
+    assert!(
+        draft
+            .body
+            .starts_with("Hello Evil Net Bcc: victim@example.org X-Injected: yes tail"),
+        "the rest of the name did not move into the body's first line: {}",
+        draft.body
+    );
+    f.core.send_email(&draft, &SmtpMailer).unwrap();
+    let got = smtp.received();
+    assert_eq!(got.len(), 1);
+    let m = &got[0];
+    assert_eq!(m["headers"]["Subject"], draft.subject.as_str());
+    assert_eq!(
+        rcpt_tos(m),
+        vec!["archive@example.net", "policy@peer.example.com"]
+    );
+    let names = header_names(m);
+    assert!(!names.contains(&"x-injected".to_string()), "{names:?}");
+    assert!(!names.contains(&"bcc".to_string()), "{names:?}");
+    assert_eq!(names.iter().filter(|n| *n == "subject").count(), 1);
+
+    // Typed by the user, a line break in the subject is still refused.
+    let mut typed = draft.clone();
+    typed.subject = "Hello\r\nX-Injected: yes".into();
+    assert_eq!(
+        f.core.send_email(&typed, &SmtpMailer).unwrap_err().field(),
+        Some("subject")
+    );
+}
+
+#[test]
+fn messages_made_in_the_same_instant_get_distinct_message_ids() {
+    let f = core();
+    let dir = f.db_path.parent().unwrap().to_path_buf();
+    // The server is down first: every message is queued at the same instant.
+    let first = Smtp::start(&dir, 0, &["--auth", "peering:pw"]);
+    let port = first.port;
+    configure(&f, &first, "pw");
+    drop(first);
+    peer_on_two_exchanges(&f);
+    let mut d = f.core.draft_request(64500).unwrap();
+    d.kind = MessageKind::Noc;
+    d.to = "noc@peer.example.com".into();
+    let before = f.clock.now();
+    for i in 0..40 {
+        d.body = format!("Message {i}\n");
+        let out = f.core.send_email(&d, &SmtpMailer).unwrap();
+        assert_eq!(out.message.state, MessageState::Queued);
+    }
+    assert_eq!(f.clock.now(), before, "the clock did not move");
+    let smtp = Smtp::start(&dir, port, &["--auth", "peering:pw"]);
+    for i in 40..50 {
+        d.body = format!("Message {i}\n");
+        let out = f.core.send_email(&d, &SmtpMailer).unwrap();
+        assert_eq!(out.message.state, MessageState::Sent);
+    }
+    assert_eq!(f.core.drain_outbox(&SmtpMailer).unwrap(), 40);
+    let stored = f.core.list_messages(64500).unwrap();
+    assert_eq!(stored.len(), 50);
+    let ids: std::collections::HashSet<&str> =
+        stored.iter().map(|m| m.message_id.as_str()).collect();
+    assert_eq!(ids.len(), 50, "all distinct");
+    let got = smtp.received();
+    assert_eq!(got.len(), 50);
+    let on_wire: std::collections::HashSet<String> = got
+        .iter()
+        .map(|m| m["headers"]["Message-ID"].as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(on_wire.len(), 50);
+    assert!(on_wire.iter().all(|id| id.ends_with("@example.net>")));
+}
+
+#[test]
+fn a_queued_message_the_address_rule_now_refuses_is_kept_as_failed_and_the_rest_still_go() {
+    let f = core();
+    let dir = f.db_path.parent().unwrap().to_path_buf();
+    let first = Smtp::start(&dir, 0, &["--auth", "peering:pw"]);
+    let port = first.port;
+    configure(&f, &first, "pw");
+    drop(first);
+    peer_on_two_exchanges(&f);
+    let mut d = f.core.draft_request(64500).unwrap();
+    d.kind = MessageKind::Noc;
+    d.to = "noc@peer.example.com".into();
+    let bad = f.core.send_email(&d, &SmtpMailer).unwrap().message;
+    let good = f.core.send_email(&d, &SmtpMailer).unwrap().message;
+    // As an older version queued it: an address today's rule refuses.
+    rusqlite::Connection::open(&f.db_path)
+        .unwrap()
+        .execute(
+            "UPDATE messages SET to_addrs = 'noc@peer' WHERE id = ?1",
+            [bad.id],
+        )
+        .unwrap();
+    let smtp = Smtp::start(&dir, port, &["--auth", "peering:pw"]);
+    assert_eq!(f.core.drain_outbox(&SmtpMailer).unwrap(), 1);
+    let stored = f.core.list_messages(64500).unwrap();
+    let state = |id: i64| stored.iter().find(|m| m.id == id).unwrap();
+    assert_eq!(state(bad.id).state, MessageState::Failed);
+    assert!(
+        state(bad.id).last_error.contains("no dot"),
+        "{}",
+        state(bad.id).last_error
+    );
+    assert_eq!(state(bad.id).to, "noc@peer", "the text is kept for editing");
+    assert_eq!(state(good.id).state, MessageState::Sent);
+    let got = smtp.received();
+    assert_eq!(got.len(), 1);
+    assert_eq!(
+        rcpt_tos(&got[0]),
+        vec!["archive@example.net", "noc@peer.example.com"]
+    );
 }

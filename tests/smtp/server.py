@@ -2,8 +2,10 @@
 """A real SMTP server for Peerdesk's tests: aiosmtpd (Debian's python3-aiosmtpd)
 on 127.0.0.1, optionally with STARTTLS (a self-signed certificate it makes with
 openssl) and required AUTH. Every accepted message is written to --store as
-<n>.eml plus <n>.json (envelope and headers). Prints `LISTENING <port>` when
-ready; stops on SIGTERM or after --max-seconds.
+<n>.eml plus <n>.json (envelope, decoded headers, and the raw header lines as
+they arrived, unfolded nothing). Like a strict server it refuses a message with
+a line longer than 998 characters (RFC 5322 2.1.1) with 552. Prints
+`LISTENING <port>` when ready; stops on SIGTERM or after --max-seconds.
 
   /usr/bin/python3 tests/smtp/server.py --store DIR [--starttls CERTDIR] [--auth USER:PASS]
       [--reject-rcpt ADDR] [--port N] [--max-seconds S]
@@ -40,10 +42,13 @@ class Store:
         return "250 OK"
 
     async def handle_DATA(self, server, session, envelope):
+        raw = envelope.original_content or envelope.content
+        head = raw.split(b"\r\n\r\n", 1)[0]
+        if any(len(line) > 998 for line in raw.split(b"\r\n")):
+            return "552 5.6.0 message refused: a line is longer than 998 characters"
         with self.lock:
             self.count += 1
             n = self.count
-        raw = envelope.original_content or envelope.content
         msg = email.message_from_bytes(raw, policy=email.policy.default)
         meta = {
             "mail_from": envelope.mail_from,
@@ -51,6 +56,8 @@ class Store:
             "tls": session.ssl is not None,
             "authenticated": bool(session.authenticated),
             "headers": {k: str(v) for k, v in msg.items()},
+            "header_names": [k for k, _ in msg.items()],
+            "raw_header_lines": head.decode("ascii", "replace").split("\r\n"),
             "body": msg.get_body(preferencelist=("plain",)).get_content() if msg.get_body() else "",
         }
         tmp = os.path.join(self.folder, f".{n}.tmp")

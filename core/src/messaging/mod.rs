@@ -3,6 +3,14 @@
 //! the PeeringDB mirror, edited by the user, sent over SMTP), and an outbox that
 //! holds messages the server could not take yet. A status moves to Request Sent
 //! only when the server accepted the message; nothing the user wrote is lost.
+//!
+//! Nothing from outside reaches a header unchecked: every address (drafts,
+//! editor, settings) passes the one rule of [`values::EmailAddress`]; a
+//! PeeringDB contact field holding several addresses becomes several
+//! [`RecipientCandidate`]s, of which only the first usable one is put in To;
+//! names from PeeringDB are made single-line before a template sees them; a
+//! subject is at most [`SUBJECT_MAX`] characters and folded on the wire (see
+//! [`smtp`]); every Message-ID carries 128 random bits.
 
 mod smtp;
 pub mod status;
@@ -22,6 +30,14 @@ pub use status::{PeerAction, PeerStatus};
 
 /// The keyring key of the SMTP password.
 pub const SMTP_PASSWORD_SECRET: &str = "smtp/password";
+
+/// The longest subject accepted, in characters after cleaning. Mail clients
+/// show 60 to 100 characters of a subject; 200 leaves room for two names and
+/// an ASN each plus a peer's `Re: ` prefixes, and keeps the folded header
+/// (at most 78 characters a line, encoded words for non-ASCII) a few lines
+/// long, far from the 998-character line limit of RFC 5322 and the header
+/// size limits of mail servers.
+pub const SUBJECT_MAX: usize = 200;
 
 #[derive(Debug, Clone, Serialize, TS)]
 #[serde(rename_all = "camelCase")]
@@ -110,6 +126,30 @@ pub struct EmailDraft {
     #[serde(default)]
     #[ts(optional)]
     pub message_id: Option<i64>,
+    /// Every address PeeringDB lists for this peer, in the order core chose To
+    /// from: the user adds others to To one by one. Only drafts carry them.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[ts(as = "Option<Vec<RecipientCandidate>>", optional)]
+    pub candidates: Vec<RecipientCandidate>,
+}
+
+/// One address from a PeeringDB contact. A contact field that holds several
+/// addresses gives one candidate each, so none becomes a recipient unasked.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct RecipientCandidate {
+    /// `local@domain` when usable; otherwise the text PeeringDB had (one line, shortened).
+    pub address: String,
+    /// `Policy`, `NOC`, `Technical` or `Exchange policy`.
+    pub role: String,
+    /// The contact's name in PeeringDB (one line).
+    pub name: String,
+    /// Why it cannot be added; absent when it can.
+    #[serde(default)]
+    #[ts(optional)]
+    pub problem: Option<String>,
+    /// Whether the draft's To starts with it.
+    pub in_to: bool,
 }
 
 #[derive(Debug, Clone, Serialize, TS)]
@@ -197,20 +237,149 @@ fn header_text(text: &str, field: &'static str) -> Result<String> {
     Ok(text.trim().to_string())
 }
 
-/// Parses a comma-separated address list; every address must be valid.
+/// A subject as typed: one line (a line break is refused, never cut), not
+/// empty, at most [`SUBJECT_MAX`] characters.
+fn subject_line(text: &str) -> Result<String> {
+    let subject = header_text(text, "subject")?;
+    if subject.is_empty() {
+        return Err(Error::invalid("subject", "required"));
+    }
+    let n = subject.chars().count();
+    if n > SUBJECT_MAX {
+        return Err(Error::invalid(
+            "subject",
+            format!("too long: at most {SUBJECT_MAX} characters ({n} now)"),
+        ));
+    }
+    Ok(subject)
+}
+
+/// Text from outside (PeeringDB names, stored names) made fit for one line of
+/// a subject or header: every control character and line or paragraph
+/// separator becomes a space, and runs of whitespace become one space.
+fn one_line(text: &str) -> String {
+    text.chars()
+        .map(|c| {
+            if c.is_control() || matches!(c, '\u{2028}' | '\u{2029}') {
+                ' '
+            } else {
+                c
+            }
+        })
+        .collect::<String>()
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// Every string in a template context made [`one_line`]: the context holds
+/// names, addresses and identifiers only, none of which has a line of its own.
+fn one_line_values(value: &mut serde_json::Value) {
+    match value {
+        serde_json::Value::String(s) => *s = one_line(s),
+        serde_json::Value::Array(items) => items.iter_mut().for_each(one_line_values),
+        serde_json::Value::Object(map) => map.values_mut().for_each(one_line_values),
+        _ => {}
+    }
+}
+
+/// A drafted subject, cleaned and, when a long name made it longer than
+/// [`SUBJECT_MAX`], cut at a word with `…` and a warning saying so.
+fn drafted_subject(rendered: &str) -> (String, Option<String>) {
+    let clean = one_line(rendered);
+    if clean.chars().count() <= SUBJECT_MAX {
+        return (clean, None);
+    }
+    let head: String = clean.chars().take(SUBJECT_MAX - 1).collect();
+    let cut = match head.rfind(' ') {
+        Some(i) if head[..i].chars().count() > SUBJECT_MAX / 2 => head[..i].to_string(),
+        _ => head,
+    };
+    (
+        format!("{}…", cut.trim_end()),
+        Some(format!(
+            "The subject was shortened to {SUBJECT_MAX} characters (a name in it is long); check it before sending."
+        )),
+    )
+}
+
+/// Joins two notes for the editor's warning line.
+fn warnings(a: Option<String>, b: Option<String>) -> Option<String> {
+    match (a, b) {
+        (Some(a), Some(b)) => Some(format!("{a} {b}")),
+        (a, b) => a.or(b),
+    }
+}
+
+/// Parses a comma-separated address list with the one address rule.
 fn mailboxes(text: &str, field: &'static str, required: bool) -> Result<Vec<Mailbox>> {
-    header_text(text, field)?;
-    let mut out = Vec::new();
-    for part in text.split(',').map(str::trim).filter(|p| !p.is_empty()) {
-        let m: Mailbox = part
-            .parse()
-            .map_err(|_| Error::invalid(field, format!("'{part}' is not a valid email address")))?;
-        out.push(m);
+    values::email_list(text, field, required)?
+        .into_iter()
+        .map(|a| {
+            let address = lettre::Address::new(a.local_part(), a.domain()).map_err(|e| {
+                Error::invalid(field, format!("'{a}' is not a valid email address: {e}"))
+            })?;
+            Ok(Mailbox::new(a.name().map(str::to_string), address))
+        })
+        .collect()
+}
+
+/// At most one address (From, Reply-To): a second one would be dropped unseen.
+fn single_mailbox(text: &str, field: &'static str, required: bool) -> Result<Option<Mailbox>> {
+    let mut list = mailboxes(text, field, required)?;
+    if list.len() > 1 {
+        return Err(Error::invalid(field, "one address only"));
     }
-    if required && out.is_empty() {
-        return Err(Error::invalid(field, "at least one address is needed"));
+    Ok(list.pop())
+}
+
+/// The candidates from PeeringDB contacts, in their order, each address once;
+/// the first usable one is marked as the draft's To.
+fn candidates(contacts: &[crate::peeringdb::PdbContact]) -> Vec<RecipientCandidate> {
+    let mut out: Vec<RecipientCandidate> = Vec::new();
+    for c in contacts {
+        for piece in values::split_contact_field(&c.email) {
+            let (address, problem) = match values::EmailAddress::parse_or_reason(&piece) {
+                Ok(a) => (a.address().to_string(), None),
+                Err(why) => (
+                    one_line(&piece).chars().take(100).collect(),
+                    Some(why.to_string()),
+                ),
+            };
+            if out.iter().any(|o| o.address.eq_ignore_ascii_case(&address)) {
+                continue;
+            }
+            out.push(RecipientCandidate {
+                address,
+                role: one_line(&c.role),
+                name: one_line(&c.name).chars().take(100).collect(),
+                problem,
+                in_to: false,
+            });
+        }
     }
-    Ok(out)
+    if let Some(first) = out.iter_mut().find(|c| c.problem.is_none()) {
+        first.in_to = true;
+    }
+    out
+}
+
+/// The draft's To: the candidate marked for it, or nothing.
+fn first_to(candidates: &[RecipientCandidate]) -> String {
+    candidates
+        .iter()
+        .find(|c| c.in_to)
+        .map(|c| c.address.clone())
+        .unwrap_or_default()
+}
+
+/// 128 bits from the operating system's random source, as hex: two messages
+/// made in the same nanosecond still get different Message-IDs.
+fn random_token() -> Result<String> {
+    let mut bytes = [0u8; 16];
+    getrandom::getrandom(&mut bytes)
+        .map_err(|e| Error::Io(std::io::Error::other(format!("no random source: {e}"))))?;
+    Ok(bytes.iter().map(|b| format!("{b:02x}")).collect())
 }
 
 fn is_local_host(host: &str) -> bool {
@@ -251,10 +420,8 @@ impl crate::Peerdesk {
             .filter(|d| *d <= 365)
             .ok_or_else(|| Error::invalid("cooldownDays", "between 0 and 365 days"))?;
         header_text(&c.from_name, "fromName")?;
-        if !c.from_address.trim().is_empty() {
-            mailboxes(&c.from_address, "fromAddress", true)?;
-        }
-        mailboxes(&c.reply_to, "replyTo", false)?;
+        single_mailbox(&c.from_address, "fromAddress", false)?;
+        single_mailbox(&c.reply_to, "replyTo", false)?;
         mailboxes(&c.cc, "cc", false)?;
         mailboxes(&c.bcc, "bcc", false)?;
         let new = SmtpSettings {
@@ -439,17 +606,20 @@ impl crate::Peerdesk {
             &self.template_source("email/request")?,
             &ctx,
         )?)?;
+        let (subject, warning) = drafted_subject(&subject);
         let smtp = self.get_smtp_settings()?;
+        let candidates = self.peer_candidates(asn)?;
         Ok(EmailDraft {
             asn,
             kind: MessageKind::Request,
-            to: self.first_contact(asn)?,
+            to: first_to(&candidates),
             cc: smtp.cc,
             bcc: smtp.bcc,
             subject,
             body,
-            warning: None,
+            warning,
             message_id: None,
+            candidates,
         })
     }
 
@@ -478,11 +648,19 @@ impl crate::Peerdesk {
                 )
             })
         });
-        let subject = if last.subject.starts_with("Re: ") {
+        let (subject, shortened) = drafted_subject(&if last.subject.starts_with("Re: ") {
             last.subject.clone()
         } else {
             format!("Re: {}", last.subject)
-        };
+        });
+        let mut candidates = self.peer_candidates(asn)?;
+        // To stays what the last request went to; the candidates are offered beside it.
+        let sent_to: Vec<String> = values::email_list(&last.to, "to", false)
+            .map(|l| l.iter().map(|a| a.address().to_ascii_lowercase()).collect())
+            .unwrap_or_default();
+        for c in &mut candidates {
+            c.in_to = sent_to.contains(&c.address.to_ascii_lowercase());
+        }
         Ok(EmailDraft {
             asn,
             kind: MessageKind::Resend,
@@ -495,8 +673,9 @@ impl crate::Peerdesk {
                 &first[..10.min(first.len())],
                 last.body
             ),
-            warning,
+            warning: warnings(warning, shortened),
             message_id: None,
+            candidates,
         })
     }
 
@@ -517,44 +696,44 @@ impl crate::Peerdesk {
             "router": s.router_name, "peer_ip": s.peer_ip,
             "state": s.bgp_state.map(|b| b.as_str().to_string()).unwrap_or_else(|| "not read yet".into()),
         });
+        one_line_values(&mut ctx);
         let (subject, body) = crate::templating::split_subject(&crate::templating::render(
             "email/contact",
             &self.template_source("email/contact")?,
             &ctx,
         )?)?;
-        let contacts = self.contacts_for(s.asn, s.exchange_id)?;
-        let to = contacts
-            .iter()
-            .find(|c| c.role == role)
-            .or(contacts.first())
-            .map(|c| c.email.clone())
-            .unwrap_or_default();
+        let (subject, warning) = drafted_subject(&subject);
+        // The contacts of the role asked for first, then the others in PeeringDB's order.
+        let (mut contacts, others): (Vec<_>, Vec<_>) = self
+            .contacts_for(s.asn, s.exchange_id)?
+            .into_iter()
+            .partition(|c| c.role == role);
+        contacts.extend(others);
+        let candidates = candidates(&contacts);
         let smtp = self.get_smtp_settings()?;
         Ok(EmailDraft {
             asn: s.asn,
             kind,
-            to,
+            to: first_to(&candidates),
             cc: smtp.cc,
             bcc: smtp.bcc,
             subject,
             body,
-            warning: None,
+            warning,
             message_id: None,
+            candidates,
         })
     }
 
-    fn first_contact(&self, asn: u32) -> Result<String> {
+    /// The peer's PeeringDB addresses for a request: Policy, NOC, Technical,
+    /// then the policy address of an exchange where we have a session with them.
+    fn peer_candidates(&self, asn: u32) -> Result<Vec<RecipientCandidate>> {
         let local_ex = self
             .list_sessions(&SessionFilter::default())?
             .into_iter()
             .filter(|s| s.asn == asn)
             .find_map(|s| s.exchange_id);
-        Ok(self
-            .contacts_for(asn, local_ex)?
-            .into_iter()
-            .next()
-            .map(|c| c.email)
-            .unwrap_or_default())
+        Ok(candidates(&self.contacts_for(asn, local_ex)?))
     }
 
     /// What the email templates see: `me`, `peer` and `exchanges` in common.
@@ -619,7 +798,7 @@ impl crate::Peerdesk {
                 .find(|c| c.role == "NOC")
                 .map(|c| c.email.clone())
         });
-        Ok(serde_json::json!({
+        let mut ctx = serde_json::json!({
             "me": {
                 "asn": my_asn,
                 "org": settings.org_name,
@@ -641,7 +820,9 @@ impl crate::Peerdesk {
             "role": "",
             "topic": "",
             "session": null,
-        }))
+        });
+        one_line_values(&mut ctx);
+        Ok(ctx)
     }
 
     /// Sends a draft. Accepted: stored as sent, the peer's status follows (Send or
@@ -696,8 +877,37 @@ impl crate::Peerdesk {
                 body: m.body.clone(),
                 warning: None,
                 message_id: Some(m.id),
+                candidates: Vec::new(),
             };
-            let mut email = self.outgoing(&draft, &smtp)?;
+            let mut email = match self.outgoing(&draft, &smtp) {
+                Ok(email) => email,
+                // Queued under an older, laxer check: kept as failed for the
+                // user to correct, and the rest of the outbox still goes.
+                Err(e) if matches!(e.field(), Some("to" | "cc" | "bcc" | "subject" | "body")) => {
+                    let now = self.now();
+                    let mut conn = self.db()?;
+                    let tx = conn.transaction()?;
+                    store::set_message_state(
+                        &tx,
+                        m.id,
+                        MessageState::Failed,
+                        &e.to_string(),
+                        None,
+                        &now,
+                    )?;
+                    store::add_history(
+                        &tx,
+                        m.asn,
+                        &now,
+                        "email",
+                        &format!("Not sent \"{}\": {e}", one_line(&m.subject)),
+                        Some(m.id),
+                    )?;
+                    tx.commit()?;
+                    continue;
+                }
+                Err(e) => return Err(e),
+            };
             email.message_id = m.message_id.clone();
             let action = match m.kind {
                 MessageKind::Request => Some(PeerAction::SendRequest),
@@ -714,15 +924,12 @@ impl crate::Peerdesk {
     }
 
     fn outgoing(&self, d: &EmailDraft, smtp: &SmtpSettings) -> Result<OutgoingEmail> {
-        let subject = header_text(&d.subject, "subject")?;
-        if subject.is_empty() {
-            return Err(Error::invalid("subject", "required"));
-        }
+        let subject = subject_line(&d.subject)?;
         if d.body.trim().is_empty() {
             return Err(Error::invalid("body", "required"));
         }
         let from_name = header_text(&smtp.from_name, "fromName")?;
-        let from_addr = mailboxes(&smtp.from_address, "fromAddress", true)?.remove(0);
+        let from_addr = single_mailbox(&smtp.from_address, "fromAddress", true)?.expect("required");
         let from = Mailbox::new(
             (!from_name.is_empty()).then_some(from_name),
             from_addr.email,
@@ -730,18 +937,17 @@ impl crate::Peerdesk {
         let domain = from.email.domain().to_string();
         Ok(OutgoingEmail {
             from,
-            reply_to: mailboxes(&smtp.reply_to, "replyTo", false)?
-                .into_iter()
-                .next(),
+            reply_to: single_mailbox(&smtp.reply_to, "replyTo", false)?,
             to: mailboxes(&d.to, "to", true)?,
             cc: mailboxes(&d.cc, "cc", false)?,
             bcc: mailboxes(&d.bcc, "bcc", false)?,
             subject,
             body: d.body.replace("\r\n", "\n"),
             message_id: format!(
-                "peerdesk.{}.{}@{}",
+                "peerdesk.{}.{}.{}@{}",
                 d.asn,
-                self.clock.now().timestamp_nanos_opt().unwrap_or_default(),
+                self.clock.now().timestamp(),
+                random_token()?,
                 domain
             ),
         })
@@ -848,5 +1054,125 @@ fn human(d: chrono::Duration) -> String {
         format!("{} hour(s)", d.num_hours())
     } else {
         format!("{} minute(s)", d.num_minutes().max(1))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::peeringdb::PdbContact;
+
+    fn contact(role: &str, email: &str) -> PdbContact {
+        PdbContact {
+            role: role.into(),
+            name: format!("{role} desk"),
+            email: email.into(),
+            phone: String::new(),
+        }
+    }
+
+    #[test]
+    fn names_from_outside_become_one_line() {
+        assert_eq!(
+            one_line("Example\r\nBcc: x@example.org"),
+            "Example Bcc: x@example.org"
+        );
+        assert_eq!(one_line("  A\tB\u{7}\u{2028}C\u{85}D  "), "A B C D");
+        let mut ctx = serde_json::json!({"peer": {"name": "Evil\nNet"}, "list": ["a\rb"], "n": 5});
+        one_line_values(&mut ctx);
+        assert_eq!(
+            ctx,
+            serde_json::json!({"peer": {"name": "Evil Net"}, "list": ["a b"], "n": 5})
+        );
+    }
+
+    #[test]
+    fn a_drafted_subject_longer_than_the_bound_is_cut_at_a_word_with_a_warning() {
+        let (s, w) = drafted_subject("Peering request: AS64496 / AS64500 Example");
+        assert_eq!(
+            (s.as_str(), w),
+            ("Peering request: AS64496 / AS64500 Example", None)
+        );
+        let long = format!("Peering request: AS64500 {}", "Longname ".repeat(40));
+        let (s, w) = drafted_subject(&long);
+        assert!(s.chars().count() <= SUBJECT_MAX, "{}", s.chars().count());
+        assert!(s.ends_with("Longname…"), "{s}");
+        assert!(w.unwrap().contains("shortened"));
+        let unbroken = format!("Peering request: AS64500 {}", "x".repeat(400));
+        let (s, _) = drafted_subject(&unbroken);
+        assert_eq!(s.chars().count(), SUBJECT_MAX);
+        assert!(
+            subject_line(&s).is_ok(),
+            "a drafted subject can be sent as it is"
+        );
+    }
+
+    #[test]
+    fn typed_subjects_with_line_breaks_or_over_the_bound_are_refused_on_subject() {
+        for bad in [
+            "Hi\r\nBcc: x@example.org",
+            "Hi\nthere",
+            "",
+            &"x".repeat(SUBJECT_MAX + 1),
+        ] {
+            assert_eq!(
+                subject_line(bad).unwrap_err().field(),
+                Some("subject"),
+                "{bad:?}"
+            );
+        }
+        assert!(subject_line(&"x".repeat(SUBJECT_MAX)).is_ok());
+        assert!(
+            subject_line(&"ü".repeat(SUBJECT_MAX)).is_ok(),
+            "characters, not bytes"
+        );
+    }
+
+    #[test]
+    fn a_contact_field_with_several_addresses_gives_one_candidate_each_and_only_the_first_in_to() {
+        let c = candidates(&[
+            contact("Policy", "a@x.net, b@x.net;\nA@X.NET"),
+            contact("NOC", "noc@b"),
+            contact("Technical", "tech@x.net"),
+        ]);
+        let got: Vec<_> = c
+            .iter()
+            .map(|c| {
+                (
+                    c.address.as_str(),
+                    c.role.as_str(),
+                    c.problem.is_some(),
+                    c.in_to,
+                )
+            })
+            .collect();
+        assert_eq!(
+            got,
+            vec![
+                ("a@x.net", "Policy", false, true),
+                ("b@x.net", "Policy", false, false),
+                ("noc@b", "NOC", true, false),
+                ("tech@x.net", "Technical", false, false),
+            ]
+        );
+        assert_eq!(first_to(&c), "a@x.net");
+        assert!(
+            c[2].problem.as_deref().unwrap().contains("no dot"),
+            "{:?}",
+            c[2].problem
+        );
+        let none = candidates(&[contact("Policy", "peering@192.0.2.1")]);
+        assert_eq!(first_to(&none), "", "no usable address: To stays empty");
+        assert!(none[0].problem.as_deref().unwrap().contains("IP address"));
+    }
+
+    #[test]
+    fn message_id_tokens_are_random_and_distinct() {
+        let tokens: std::collections::HashSet<String> =
+            (0..1000).map(|_| random_token().unwrap()).collect();
+        assert_eq!(tokens.len(), 1000);
+        assert!(tokens
+            .iter()
+            .all(|t| t.len() == 32 && t.bytes().all(|b| b.is_ascii_hexdigit())));
     }
 }

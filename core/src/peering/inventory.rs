@@ -293,10 +293,14 @@ fn write_atomically(path: &Path, bytes: &[u8]) -> Result<()> {
     Ok(())
 }
 
-/// One CSV field: quoted when needed, and a leading `= + - @` neutralised so a
-/// spreadsheet never runs a peer's name as a formula.
+/// One CSV field: quoted when needed, and a leading `= + - @`, TAB or CR
+/// neutralised so a spreadsheet never runs a peer's name as a formula (a
+/// spreadsheet skips a leading TAB or CR and then reads the `=` after it). A
+/// plain number such as `-5` stays a number.
 fn csv_field(value: &str) -> String {
-    let v = if value.starts_with(['=', '+', '-', '@']) && value.parse::<f64>().is_err() {
+    let starts_formula = value.starts_with(['=', '+', '-', '@', '\t', '\r']);
+    let is_number = value.parse::<f64>().is_ok_and(f64::is_finite);
+    let v = if starts_formula && !is_number {
         format!("'{value}")
     } else {
         value.to_string()
@@ -468,5 +472,17 @@ mod tests {
         assert_eq!(super::csv_field("say \"hi\""), "\"say \"\"hi\"\"\"");
         assert_eq!(super::csv_field("=HYPERLINK(1)"), "'=HYPERLINK(1)");
         assert_eq!(super::csv_field("-5"), "-5");
+        assert_eq!(super::csv_field("+5"), "+5");
+        assert_eq!(super::csv_field("-1.5e3"), "-1.5e3");
+    }
+
+    #[test]
+    fn csv_fields_starting_with_tab_or_cr_are_neutralised_too() {
+        assert_eq!(super::csv_field("\t=HYPERLINK(1)"), "'\t=HYPERLINK(1)");
+        assert_eq!(super::csv_field("\r=1+1"), "\"'\r=1+1\"");
+        assert_eq!(super::csv_field("@SUM(A1)"), "'@SUM(A1)");
+        assert_eq!(super::csv_field("+CMD|x"), "'+CMD|x");
+        assert_eq!(super::csv_field("-inf"), "'-inf", "not a finite number");
+        assert_eq!(super::csv_field("\t5"), "'\t5");
     }
 }

@@ -759,11 +759,14 @@ function requestDraft(asn: number, kind: MessageKind): EmailDraft {
   };
 }
 
+/** Roughly core's address rule (values::EmailAddress): a dotted domain ending in letters, no IP. */
+const MOCK_ADDRESS = /^(?:[^<>@]*<)?[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@(?:[A-Za-z0-9-]+\.)+[A-Za-z][A-Za-z0-9-]+>?$/;
+
 function sendEmail(d: EmailDraft): SendOutcome {
   if (!smtp.host || !smtp.fromAddress) fail('invalid', 'set up the mail server and From address in Settings first', 'smtp');
   for (const field of ['to', 'cc', 'bcc'] as const) {
     for (const part of d[field].split(',').map((x) => x.trim()).filter(Boolean)) {
-      if (!/^[^@\s]+@[^@\s]+$/.test(part)) fail('invalid', `'${part}' is not a valid email address`, field);
+      if (!MOCK_ADDRESS.test(part)) fail('invalid', `'${part}' is not a valid email address`, field);
     }
   }
   if (!d.to.trim()) fail('invalid', 'at least one address is needed', 'to');
@@ -836,7 +839,7 @@ function updateSmtp(c: SmtpSettingsChanges): SmtpSettings {
   if (!Number.isInteger(c.cooldownDays) || c.cooldownDays < 0 || c.cooldownDays > 365) fail('invalid', 'between 0 and 365 days', 'cooldownDays');
   for (const field of ['fromAddress', 'replyTo', 'cc', 'bcc'] as const) {
     for (const part of c[field].split(',').map((x) => x.trim()).filter(Boolean)) {
-      if (!/^[^@\s]+@[^@\s]+$/.test(part)) fail('invalid', `'${part}' is not a valid email address`, field);
+      if (!MOCK_ADDRESS.test(part)) fail('invalid', `'${part}' is not a valid email address`, field);
     }
   }
   const old = smtp;

@@ -225,6 +225,88 @@ describe('EmailEditor', () => {
     expect(input('email-body').value).toBe(`${DRAFT.body}half a sentence`);
   });
 
+  describe('recipient candidates from PeeringDB', () => {
+    const WITH_CANDIDATES: EmailDraft = {
+      ...DRAFT,
+      to: 'policy@alpha.example',
+      candidates: [
+        { address: 'policy@alpha.example', role: 'Policy', name: 'Policy desk', inTo: true },
+        { address: 'peering@alpha.example', role: 'Policy', name: 'Policy desk', inTo: false },
+        { address: 'noc@alpha.example', role: 'NOC', name: '', inTo: false },
+        { address: 'tech@alpha', role: 'Technical', name: '', inTo: false, problem: 'the domain has no dot' },
+      ],
+    };
+
+    it('lists the other addresses with one button each, and the unusable one with its reason', () => {
+      open(WITH_CANDIDATES);
+      expect(input('email-to').value).toBe('policy@alpha.example');
+      expect(screen.queryByTestId('email-candidate-policy@alpha.example')).toBeNull();
+      expect(screen.getByTestId('email-candidate-peering@alpha.example').tagName).toBe('BUTTON');
+      expect(screen.getByTestId('email-candidate-noc@alpha.example').tagName).toBe('BUTTON');
+      expect(screen.queryByTestId('email-candidate-tech@alpha')).toBeNull();
+      expect(screen.getByTestId('email-candidate-refused-tech@alpha').textContent).toContain('the domain has no dot');
+    });
+
+    it('adds a candidate to To with one click, and only what the user picked is sent', async () => {
+      messaging.sendEmail.mockImplementation(async (d: EmailDraft) => outcome(d, 'sent'));
+      const { user, onsent } = open(WITH_CANDIDATES);
+      await user.click(screen.getByTestId('email-candidate-noc@alpha.example'));
+      expect(input('email-to').value).toBe('policy@alpha.example, noc@alpha.example');
+      expect(screen.queryByTestId('email-candidate-noc@alpha.example')).toBeNull();
+      expect(screen.getByTestId('email-candidate-peering@alpha.example')).toBeTruthy();
+      await user.click(screen.getByTestId('email-send'));
+      await waitFor(() => expect(onsent).toHaveBeenCalledTimes(1));
+      expect(messaging.sendEmail.mock.calls[0][0].to).toBe('policy@alpha.example, noc@alpha.example');
+      expect(messaging.sendEmail.mock.calls[0][0]).not.toHaveProperty('candidates');
+    });
+
+    it('is reachable from the keyboard: Enter on a focused candidate adds it and focus moves to the next', async () => {
+      const { user } = open(WITH_CANDIDATES);
+      const first = screen.getByTestId('email-candidate-peering@alpha.example');
+      first.focus();
+      await user.keyboard('{Enter}');
+      expect(input('email-to').value).toBe('policy@alpha.example, peering@alpha.example');
+      expect(document.activeElement).toBe(screen.getByTestId('email-candidate-noc@alpha.example'));
+      await user.keyboard(' ');
+      expect(input('email-to').value).toBe('policy@alpha.example, peering@alpha.example, noc@alpha.example');
+      expect(document.activeElement).toBe(input('email-to'));
+      expect(messaging.sendEmail).not.toHaveBeenCalled();
+    });
+
+    it('offers a candidate again when the user deletes it from To', async () => {
+      const { user } = open(WITH_CANDIDATES);
+      await user.clear(input('email-to'));
+      expect(screen.getByTestId('email-candidate-policy@alpha.example')).toBeTruthy();
+    });
+
+    it('says so when PeeringDB has no usable address and To is empty', () => {
+      open({
+        ...DRAFT,
+        to: '',
+        candidates: [{ address: 'peering@192.0.2.1', role: 'Policy', name: '', inTo: false, problem: 'an IP address is not accepted as a mail domain' }],
+      });
+      expect(screen.getByTestId('email-no-candidate').textContent).toContain('no address Peerdesk can write to');
+      expect(screen.getByTestId('email-candidate-refused-peering@192.0.2.1').textContent).toContain('IP address');
+    });
+
+    it('shows nothing extra for a draft without candidates', () => {
+      open();
+      expect(screen.queryByTestId('email-candidates')).toBeNull();
+    });
+  });
+
+  it('keeps the text and marks Subject inline when core refuses a too long subject', async () => {
+    messaging.sendEmail.mockRejectedValueOnce(new ApiError('invalid', 'too long: at most 200 characters (201 now)', 'subject'));
+    const { user, onsent } = open();
+    await user.clear(input('email-subject'));
+    await user.type(input('email-subject'), 'x'.repeat(201));
+    const typed = values();
+    await user.click(screen.getByTestId('email-send'));
+    expect((await screen.findByTestId('error-subject')).textContent).toBe('too long: at most 200 characters (201 now)');
+    expect(values()).toEqual(typed);
+    expect(onsent).not.toHaveBeenCalled();
+  });
+
   it('Cancel closes without sending', async () => {
     const { user, onclose } = open();
     await user.click(screen.getByTestId('email-cancel'));
