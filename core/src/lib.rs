@@ -14,6 +14,8 @@ pub mod clock;
 pub mod devices;
 pub mod error;
 pub mod events;
+#[cfg(test)]
+mod fuzzing;
 pub mod jobs;
 pub mod messaging;
 pub mod peering;

@@ -481,3 +481,136 @@ fn a_control_command_reaches_the_router_shell_as_quoted_words_only() {
         );
     }
 }
+
+/// Any file, however mangled: import gives a summary or an `invalid` (or, for
+/// bytes that are not a file at all, `io`) error, never a panic or an internal
+/// error, and a refused file changes nothing. Mutations keep the JSON shape
+/// often enough to reach the record checks: values swapped for other kinds,
+/// strings for hostile ones, numbers out of range, keys dropped.
+mod fuzz {
+    use super::*;
+    use proptest::prelude::*;
+    use proptest::test_runner::{Config, RngAlgorithm, RngSeed, TestRunner};
+
+    #[derive(Debug, Clone)]
+    enum Change {
+        Set(usize, Value),
+        Drop(usize),
+    }
+
+    fn hostile() -> impl Strategy<Value = Value> {
+        prop_oneof![
+            Just(Value::Null),
+            Just(json!(0)),
+            Just(json!(-1)),
+            Just(json!(4_294_967_296u64)),
+            Just(json!(true)),
+            Just(json!([])),
+            Just(json!({})),
+            Just(json!("")),
+            Just(json!("vtysh; reboot")),
+            Just(json!("/etc/../root")),
+            Just(json!("smtp/password")),
+            Just(json!("192.0.2.999")),
+            Just(json!("2001:db8::1/129")),
+            Just(json!("Example\nneighbor 192.0.2.9 remote-as 1")),
+            "\\PC{0,30}".prop_map(Value::String),
+        ]
+    }
+
+    /// Every (path to a scalar) in the document, in a fixed order.
+    fn leaves(v: &Value, path: &mut Vec<String>, out: &mut Vec<Vec<String>>) {
+        match v {
+            Value::Object(m) => {
+                for (k, x) in m {
+                    path.push(k.clone());
+                    leaves(x, path, out);
+                    path.pop();
+                }
+            }
+            Value::Array(a) => {
+                for (i, x) in a.iter().enumerate() {
+                    path.push(i.to_string());
+                    leaves(x, path, out);
+                    path.pop();
+                }
+            }
+            _ => out.push(path.clone()),
+        }
+    }
+
+    fn apply(doc: &Value, paths: &[Vec<String>], changes: &[Change]) -> Value {
+        let mut d = doc.clone();
+        for c in changes {
+            let (i, set) = match c {
+                Change::Set(i, v) => (*i, Some(v.clone())),
+                Change::Drop(i) => (*i, None),
+            };
+            let path = &paths[i % paths.len()];
+            let (last, parents) = path.split_last().unwrap();
+            let mut at = &mut d;
+            for p in parents {
+                at = match at {
+                    Value::Object(m) => m.get_mut(p).unwrap(),
+                    Value::Array(a) => &mut a[p.parse::<usize>().unwrap()],
+                    _ => unreachable!(),
+                };
+            }
+            match (at, set) {
+                (Value::Object(m), Some(v)) => {
+                    m.insert(last.clone(), v);
+                }
+                (Value::Object(m), None) => {
+                    m.remove(last);
+                }
+                (Value::Array(a), Some(v)) => a[last.parse::<usize>().unwrap()] = v,
+                _ => {}
+            }
+        }
+        d
+    }
+
+    #[test]
+    fn any_mangled_file_is_imported_or_refused_whole() {
+        let f = core();
+        let (_w, _sid, good) = world_with_secrets(&f);
+        let mut paths = Vec::new();
+        leaves(&good, &mut Vec::new(), &mut paths);
+        let change = prop_oneof![
+            (any::<usize>(), hostile()).prop_map(|(i, v)| Change::Set(i, v)),
+            any::<usize>().prop_map(Change::Drop),
+        ];
+        let mut runner = TestRunner::new(Config {
+            cases: 96,
+            rng_algorithm: RngAlgorithm::ChaCha,
+            rng_seed: RngSeed::Fixed(0x5eed_1e11),
+            failure_persistence: None,
+            ..Config::default()
+        });
+        let t = std::time::Instant::now();
+        runner
+            .run(&prop::collection::vec(change, 1..4), |changes| {
+                let before = snapshot(&f.core);
+                let doc = apply(&good, &paths, &changes);
+                match import_value(&f, &doc) {
+                    Ok(()) => {
+                        // Imported: put the good file back for the next case.
+                        import_value(&f, &good).unwrap();
+                    }
+                    Err(e) => {
+                        prop_assert!(
+                            matches!(e.kind(), ErrorKind::Invalid),
+                            "a typed refusal: {:?} {}",
+                            e.kind(),
+                            e
+                        );
+                        prop_assert_eq!(snapshot(&f.core), before, "nothing changed");
+                    }
+                }
+                prop_assert!(f.secrets.keys().len() == 3, "keyring untouched");
+                Ok(())
+            })
+            .unwrap();
+        eprintln!("96 mangled inventory files in {} ms", t.elapsed().as_millis());
+    }
+}

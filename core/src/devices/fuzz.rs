@@ -16,25 +16,10 @@ use crate::devices::import::{
     DiscoveredNeighbor,
 };
 use crate::devices::Platform;
+use crate::fuzzing::{config, timed, LIMIT};
 use proptest::prelude::*;
-use proptest::test_runner::{Config, RngAlgorithm, RngSeed};
 use std::net::IpAddr;
-use std::time::{Duration, Instant};
-
-/// Cases per parser, and the most one parse may take (debug build, busy CI).
-const CASES: u32 = 192;
-const LIMIT: Duration = Duration::from_millis(500);
-
-pub(crate) fn config() -> Config {
-    Config {
-        cases: CASES,
-        rng_algorithm: RngAlgorithm::ChaCha,
-        rng_seed: RngSeed::Fixed(0x5eed_0b6b),
-        failure_persistence: None,
-        max_shrink_iters: 256,
-        ..Config::default()
-    }
-}
+use std::time::Duration;
 
 const FRR: &str = "frr version 8.4\nfrr defaults traditional\n!\nrouter bgp 64496\n bgp router-id 192.0.2.1\n neighbor IX-V4 peer-group\n neighbor IX-V4 remote-as external\n neighbor 192.0.2.100 peer-group IX-V4\n neighbor 192.0.2.100 description AS64500 lab far end\n neighbor 192.0.2.101 remote-as 64501\n neighbor 192.0.2.101 password s3cr3t\n neighbor 192.0.2.101 shutdown\n neighbor 2001:db8:1::100 remote-as 64500\n neighbor swp1 interface remote-as external\n !\n address-family ipv6 unicast\n  neighbor 2001:db8:1::100 activate\n exit-address-family\nexit\n!\nrouter bgp 64496 vrf CUST\n neighbor 192.0.2.100 remote-as 64510\nexit\n!\nend\n";
 
@@ -197,12 +182,6 @@ fn check_neighbors(r: crate::Result<Vec<DiscoveredNeighbor>>, took: Duration) {
             "a typed error, not internal: {e}"
         ),
     }
-}
-
-fn timed<T>(f: impl FnOnce() -> T) -> (T, Duration) {
-    let t = Instant::now();
-    let v = f();
-    (v, t.elapsed())
 }
 
 proptest! {

@@ -907,6 +907,10 @@ pub(super) fn run(
 }
 
 #[cfg(test)]
+#[path = "sync_fuzz.rs"]
+mod fuzz;
+
+#[cfg(test)]
 mod tests {
     use super::*;
 
