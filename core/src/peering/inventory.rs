@@ -107,7 +107,7 @@ fn check(inv: &Inventory) -> Result<()> {
         let c = ctx(format!("network {}", n.id));
         Asn::new(i64::from(n.asn), "asn").map_err(&c)?;
         values::name(&n.name, "name", 200).map_err(&c)?;
-        values::identifier(&n.as_set, "asSet").map_err(&c)?;
+        values::as_set_list(&n.as_set, "asSet").map_err(&c)?;
     }
     for s in &inv.sessions {
         let c = ctx(format!("session {}", s.id));
