@@ -632,4 +632,72 @@ mod tests {
             MAX_AS_SETS
         );
     }
+
+    /// Property check without a framework: many generated inputs over the
+    /// characters that matter (separators, registry marks, syntax a router
+    /// would read, non-ASCII). Each gives a list or an error on the field,
+    /// never a panic; a list's text form parses back to the same list; what
+    /// the lenient reader keeps is always valid and bounded.
+    #[test]
+    fn any_as_set_text_gives_a_valid_list_or_an_error_on_the_field() {
+        const PIECES: &[&str] = &[
+            "AS-", "AS", "as-", "6450", "0", "X", "y", "_", "-", ":", "::", "@", ",", " ", "\t",
+            "\n", ";", "}", "\"", "RIPE", "radb", "FOO", "Ü", "Ω", "AS64500", "AS-SET", "23456",
+        ];
+        let mut seed: u64 = 0x9E37_79B9_7F4A_7C15;
+        let mut next = || {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            seed
+        };
+        let started = std::time::Instant::now();
+        let (mut lists, mut errors) = (0, 0);
+        for _ in 0..20_000 {
+            let len = (next() % 24) as usize;
+            let text: String = (0..len)
+                .map(|_| PIECES[(next() % PIECES.len() as u64) as usize])
+                .collect();
+            match as_set_list(&text, "asSet") {
+                Ok(list) => {
+                    lists += usize::from(!list.is_empty());
+                    assert_eq!(
+                        as_set_list(&list.to_string(), "asSet").unwrap(),
+                        list,
+                        "{text:?}"
+                    );
+                    assert!(list.sets().len() <= MAX_AS_SETS);
+                    assert!(
+                        list.to_string()
+                            .bytes()
+                            .all(|b| b.is_ascii_alphanumeric() || b"-_: ".contains(&b)),
+                        "{text:?}"
+                    );
+                }
+                Err(e) => {
+                    errors += 1;
+                    assert_eq!(e.field(), Some("asSet"), "{text:?}");
+                }
+            }
+            let kept = AsSetList::lenient(&text);
+            assert!(kept.sets().len() <= MAX_AS_SETS);
+            assert_eq!(
+                as_set_list(&kept.to_string(), "asSet").unwrap(),
+                kept,
+                "{text:?}"
+            );
+        }
+        assert!(
+            lists > 100 && errors > 1000,
+            "the inputs reach both outcomes: {lists} lists, {errors} errors"
+        );
+        let huge = "AS-X;".repeat(200_000);
+        assert!(as_set_list(&huge, "asSet").is_err());
+        assert!(AsSetList::lenient(&huge).is_empty());
+        assert!(
+            started.elapsed() < std::time::Duration::from_secs(20),
+            "bounded time: {:?}",
+            started.elapsed()
+        );
+    }
 }

@@ -14,7 +14,6 @@ use super::{
 use crate::error::Result;
 use crate::values::AsSetList;
 use rusqlite::{params, Connection, OptionalExtension};
-use std::cmp::Ordering;
 use std::net::IpAddr;
 
 pub(super) fn record_run(
@@ -205,19 +204,15 @@ fn checked_address(text: Option<String>, v4: bool) -> Option<String> {
         .map(|ip| ip.to_string())
 }
 
-/// Orders ports by their IPv4 then IPv6 address as numbers (`…2` before
-/// `…16`); a port without an address of a family comes after those with one.
-pub(super) fn by_address(
-    a: (&Option<String>, &Option<String>),
-    b: (&Option<String>, &Option<String>),
-) -> Ordering {
-    let key = |v: &Option<String>| {
-        let ip = v.as_deref().and_then(|t| t.parse::<IpAddr>().ok());
-        (ip.is_none(), ip)
-    };
-    key(a.0)
-        .cmp(&key(b.0))
-        .then_with(|| key(a.1).cmp(&key(b.1)))
+/// A port's place in address order: its IPv4 then IPv6 address as numbers
+/// (`…2` before `…16`); a port without an address of a family comes after
+/// those with one. Computed once per port (sorts cache it), not per comparison.
+type AddressKey = (bool, Option<IpAddr>, bool, Option<IpAddr>);
+
+fn address_key(v4: &Option<String>, v6: &Option<String>) -> AddressKey {
+    let ip = |v: &Option<String>| v.as_deref().and_then(|t| t.parse::<IpAddr>().ok());
+    let (a, b) = (ip(v4), ip(v6));
+    (a.is_none(), a, b.is_none(), b)
 }
 
 fn presence_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<PdbPresence> {
@@ -237,12 +232,13 @@ fn presence_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<PdbPresence> {
 }
 
 fn sort_ports(ports: &mut [PdbPresence]) {
-    ports.sort_by(|a, b| {
-        a.ix_name
-            .cmp(&b.ix_name)
-            .then(a.ix_id.cmp(&b.ix_id))
-            .then_with(|| by_address((&a.ipaddr4, &a.ipaddr6), (&b.ipaddr4, &b.ipaddr6)))
-            .then(a.netixlan_id.cmp(&b.netixlan_id))
+    ports.sort_by_cached_key(|p| {
+        (
+            p.ix_name.clone(),
+            p.ix_id,
+            address_key(&p.ipaddr4, &p.ipaddr6),
+            p.netixlan_id,
+        )
     });
 }
 
@@ -480,12 +476,13 @@ pub(super) fn available_peers(
             peers.push(p);
         }
     }
-    peers.sort_by(|a, b| {
-        a.name
-            .cmp(&b.name)
-            .then(a.asn.cmp(&b.asn))
-            .then_with(|| by_address((&a.ipaddr4, &a.ipaddr6), (&b.ipaddr4, &b.ipaddr6)))
-            .then(a.netixlan_id.cmp(&b.netixlan_id))
+    peers.sort_by_cached_key(|p| {
+        (
+            p.name.clone(),
+            p.asn,
+            address_key(&p.ipaddr4, &p.ipaddr6),
+            p.netixlan_id,
+        )
     });
     Ok(peers)
 }
