@@ -654,3 +654,30 @@ fn a_config_template_renders_the_as_set_list_it_is_given() {
     let text = render_config("t", "{% for a in s.as_sets %}[{{ a }}]{% endfor %}", &input).unwrap();
     assert_eq!(text, "[AS-A][RIPE::AS-B]");
 }
+
+#[test]
+fn email_templates_get_our_as_sets_as_a_list_and_as_set_keeps_working() {
+    let f = core();
+    mirror_with_exchange(&f.db_path);
+    net(
+        &f.db_path,
+        1,
+        64496,
+        "Our Network",
+        json!({"irr_as_set": "RIPE::AS-OURS AS-OURS-V6, AS-BAD;x"}),
+    );
+    net(&f.db_path, 2, 64500, "Alpha Networks", json!({}));
+    our_asn(&f.core);
+    f.core
+        .save_template(
+            "email/request",
+            "Subject: AS-SETs\n\n{{ me.as_set }}|{% for s in me.as_sets %}[{{ s }}]{% endfor %}",
+        )
+        .unwrap();
+    let draft = f.core.draft_request(64500).unwrap();
+    assert_eq!(
+        draft.body.trim(),
+        "RIPE::AS-OURS AS-OURS-V6|[RIPE::AS-OURS][AS-OURS-V6]",
+        "the valid sets only, as one string and as a list"
+    );
+}
