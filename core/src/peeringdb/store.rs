@@ -430,8 +430,8 @@ pub(super) fn available_peers(
                 net.info_never_via_route_servers, net.info_prefixes4, net.info_prefixes6,
                 n.ipaddr4, n.ipaddr6, n.speed
          FROM pdb_netixlan n JOIN pdb_net net ON net.id = n.net_id
-         JOIN pdb_ix ix ON ix.id = n.ix_id
-         WHERE n.ix_id = ?1 AND n.status = 'ok' AND net.status = 'ok' AND ix.status = 'ok'
+         WHERE n.ix_id = ?1 AND n.status = 'ok' AND net.status = 'ok'
+           AND EXISTS (SELECT 1 FROM pdb_ix WHERE id = ?1 AND status = 'ok')
            AND n.asn NOT IN ({})
            AND n.asn NOT IN (SELECT asn FROM hidden_peers WHERE exchange_id = ?2)",
         own_list(own)
