@@ -448,6 +448,27 @@ fn rows_that_are_not_ok_are_invisible_to_every_lookup() {
         .search_pdb_exchanges("pending", 10)
         .unwrap()
         .is_empty());
+    let on_pending = f
+        .core
+        .add_exchange(&NewExchange {
+            name: "Pending-IX".into(),
+            city: "Bern".into(),
+            country: "ch".into(),
+            peeringdb_ix_id: Some(8),
+            peeringdb_ixlan_id: Some(8),
+            prefix_v4: Some("198.51.100.0/24".into()),
+            prefix_v6: None,
+        })
+        .unwrap();
+    assert!(
+        f.core.available_peers(on_pending.id).unwrap().is_empty(),
+        "a pending exchange has no available peers"
+    );
+    assert!(f
+        .core
+        .peer_addresses(64500, on_pending.id)
+        .unwrap()
+        .is_empty());
     assert_eq!(
         f.core.exchange_from_pdb(8).unwrap_err().kind(),
         ErrorKind::NotFound
