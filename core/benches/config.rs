@@ -42,6 +42,7 @@ fn inputs(platform: peerdesk_core::devices::Platform) -> Vec<SessionConfigInput>
             max_prefix: Some(100 + (i % 5000) as u32),
             admin_down: i % 17 == 0,
             md5: (i % 3 == 0).then(|| format!("Md5-{i}")),
+            as_sets: Default::default(),
         })
         .collect()
 }

@@ -4,7 +4,7 @@
 //! * full sync into an empty mirror: wall time and peak RSS (targets ≤ 10 s, ≤ 300 MB)
 //! * incremental sync of the ~1 % change set (≤ 1 s)
 //! * available peers at the largest exchange, common exchanges of a
-//!   well-connected network (≤ 20 ms each)
+//!   well-connected network (≤ 20 ms each), network name search
 //! * baseline in the same run: peeringdb-py (`peeringdb sync`, with
 //!   django-peeringdb into SQLite) against the same server, when
 //!   `PEERDESK_PEERINGDB_PY` names its virtualenv's `bin` folder.
@@ -191,6 +191,22 @@ fn main() {
     println!("available peers at the largest exchange ({members} ports): {n} peers, median {ms:.2} ms  target ≤ 20 ms");
     let ms = median_ms(|| n = core.common_exchanges(asn).unwrap().len());
     println!("common exchanges of AS{asn} ({ports} exchanges) with AS{mine}: {n}, median {ms:.2} ms  target ≤ 20 ms");
+    // Name search over every network's case-folded name and aka (migration 0010).
+    let name: String = conn
+        .query_row("SELECT name FROM pdb_net WHERE asn = ?1", [asn], |r| {
+            r.get(0)
+        })
+        .unwrap();
+    let q: String = name.chars().take(5).collect::<String>().to_uppercase();
+    let ms = median_ms(|| n = core.search_pdb_networks(&q, 20).unwrap().len());
+    println!("network name search {q:?}: {n} hits, median {ms:.2} ms");
+    let ms = median_ms(|| {
+        n = core
+            .search_pdb_networks("zz-no-such-name", 20)
+            .unwrap()
+            .len()
+    });
+    println!("network name search with no hit (full scan): {n} hits, median {ms:.2} ms");
     drop(core);
 
     baseline_peeringdb_py(&data, &dir, full_s);

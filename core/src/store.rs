@@ -18,6 +18,7 @@ fn migrations() -> Migrations<'static> {
         M::up(include_str!("../migrations/0007_outbox.sql")),
         M::up(include_str!("../migrations/0008_session_details.sql")),
         M::up(include_str!("../migrations/0009_outbox_then_delete.sql")),
+        M::up(include_str!("../migrations/0010_pdb_search_fold.sql")),
         M::up(include_str!("../migrations/0011_sync_warnings.sql")),
         M::up(include_str!("../migrations/0012_secret_needed.sql")),
     ])

@@ -484,6 +484,205 @@ pub fn md5_password(text: &str, field: &'static str) -> Result<String> {
     Ok(text.to_string())
 }
 
+/// IRR registries an AS-SET may name as its source (`RIPE::AS-EXAMPLE`,
+/// `AS-EXAMPLE@RIPE`): the databases IRR mirrors such as rr.ntt.net and
+/// whois.radb.net carry. A source outside this list is refused rather than
+/// passed on to a query or a template.
+pub const IRR_SOURCES: &[&str] = &[
+    "AFRINIC",
+    "ALTDB",
+    "APNIC",
+    "ARIN",
+    "ARIN-NONAUTH",
+    "BBOI",
+    "BELL",
+    "CANARIE",
+    "IDNIC",
+    "JPIRR",
+    "LACNIC",
+    "LEVEL3",
+    "NESTEGG",
+    "NTTCOM",
+    "PANIX",
+    "RADB",
+    "REACH",
+    "RIPE",
+    "RIPE-NONAUTH",
+    "TC",
+    "WCGDB",
+];
+
+/// At most this many sets in one AS-SET field, and this many characters in one set.
+pub const MAX_AS_SETS: usize = 16;
+const MAX_AS_SET_LEN: usize = 128;
+
+/// One IRR set reference: an optional registry and an RPSL as-set name
+/// (`AS-EXAMPLE`, hierarchical `AS64500:AS-CUSTOMERS`) or a plain ASN
+/// (`AS64500`, which IRR tools expand as the network itself). Both parts are
+/// upper case: RPSL names are case-insensitive.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct AsSet {
+    source: Option<&'static str>,
+    name: String,
+}
+
+impl AsSet {
+    pub fn source(&self) -> Option<&'static str> {
+        self.source
+    }
+
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+
+    /// One element as written in PeeringDB or a form, or why it is not a set.
+    fn parse(element: &str) -> std::result::Result<AsSet, String> {
+        if element.chars().count() > MAX_AS_SET_LEN {
+            return Err(format!("too long: at most {MAX_AS_SET_LEN} characters"));
+        }
+        let upper = element.to_ascii_uppercase();
+        let (source, name) = if let Some((src, name)) = upper.split_once("::") {
+            (Some(src), name)
+        } else if let Some((name, src)) = upper.rsplit_once('@') {
+            (Some(src), name)
+        } else {
+            (None, upper.as_str())
+        };
+        let source = match source {
+            None => None,
+            Some(src) => Some(
+                IRR_SOURCES
+                    .iter()
+                    .copied()
+                    .find(|known| *known == src)
+                    .ok_or_else(|| format!("{src} is not a known IRR registry"))?,
+            ),
+        };
+        let components: Vec<&str> = name.split(':').collect();
+        let mut has_set = false;
+        for c in &components {
+            if let Some(digits) = c
+                .strip_prefix("AS")
+                .filter(|d| !d.is_empty() && d.len() <= 10 && d.bytes().all(|b| b.is_ascii_digit()))
+            {
+                let value: i64 = digits.parse().map_err(|_| "not an ASN".to_string())?;
+                Asn::new(value, "asSet").map_err(|_| format!("AS{digits} is not a valid ASN"))?;
+            } else if is_set_name(c) {
+                has_set = true;
+            } else {
+                return Err("use an AS-SET name (AS-NAME, AS64500:AS-NAME) or an ASN, \
+                     optionally with a registry (RIPE::AS-NAME)"
+                    .to_string());
+            }
+        }
+        if components.len() > 1 && !has_set {
+            return Err("a hierarchical name needs an AS-SET component (AS-NAME)".to_string());
+        }
+        Ok(AsSet {
+            source,
+            name: name.to_string(),
+        })
+    }
+}
+
+/// RPSL set name: `AS-` then letters, digits, `-` and `_`, ending in a letter or digit.
+fn is_set_name(c: &str) -> bool {
+    c.strip_prefix("AS-").is_some_and(|rest| {
+        !rest.is_empty()
+            && rest
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+            && rest
+                .bytes()
+                .last()
+                .is_some_and(|b| b.is_ascii_alphanumeric())
+    })
+}
+
+impl fmt::Display for AsSet {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.source {
+            Some(src) => write!(f, "{src}::{}", self.name),
+            None => f.write_str(&self.name),
+        }
+    }
+}
+
+/// An AS-SET field: several sets separated by spaces or commas, each
+/// validated, duplicates dropped, order kept. Its text form (what the
+/// `networks.as_set` column holds) is the sets in canonical form separated by
+/// one space.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct AsSetList(Vec<AsSet>);
+
+impl AsSetList {
+    pub fn sets(&self) -> &[AsSet] {
+        &self.0
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    /// The sets as strings, for IPC and templates.
+    pub fn names(&self) -> Vec<String> {
+        self.0.iter().map(AsSet::to_string).collect()
+    }
+
+    /// Keeps the valid sets of text from outside that is not a form (a
+    /// PeeringDB row, a stored value): a bad element is left out, never passed on.
+    pub fn lenient(text: &str) -> AsSetList {
+        let mut out: Vec<AsSet> = Vec::new();
+        for element in as_set_elements(text) {
+            if out.len() == MAX_AS_SETS {
+                break;
+            }
+            if let Ok(set) = AsSet::parse(element) {
+                if !out.contains(&set) {
+                    out.push(set);
+                }
+            }
+        }
+        AsSetList(out)
+    }
+}
+
+impl fmt::Display for AsSetList {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.names().join(" "))
+    }
+}
+
+fn as_set_elements(text: &str) -> impl Iterator<Item = &str> {
+    text.split(|c: char| c.is_whitespace() || c == ',')
+        .filter(|e| !e.is_empty())
+}
+
+/// Parses an AS-SET field as typed: `RIPE::AS-X AS-Y`, `AS-X, AS-Y@RADB`,
+/// empty for none. The first bad element is named in the error on `field`.
+pub fn as_set_list(text: &str, field: &'static str) -> Result<AsSetList> {
+    if text.chars().count() > MAX_AS_SETS * (MAX_AS_SET_LEN + 2) {
+        return Err(Error::invalid(field, "too long"));
+    }
+    let mut out: Vec<AsSet> = Vec::new();
+    for element in as_set_elements(text) {
+        let set = AsSet::parse(element).map_err(|why| {
+            let shown: String = element.chars().take(40).collect();
+            Error::invalid(field, format!("'{shown}' is not an AS-SET: {why}"))
+        })?;
+        if !out.contains(&set) {
+            out.push(set);
+        }
+    }
+    if out.len() > MAX_AS_SETS {
+        return Err(Error::invalid(
+            field,
+            format!("too many sets: at most {MAX_AS_SETS}"),
+        ));
+    }
+    Ok(AsSetList(out))
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "lowercase")]
 pub enum AddressFamily {
@@ -870,5 +1069,135 @@ mod tests {
         );
         assert_eq!(split_contact_field("noc@x.net"), vec!["noc@x.net"]);
         assert!(split_contact_field("call us").is_empty());
+    }
+
+    #[test]
+    fn as_set_fields_hold_several_sets_with_registries() {
+        let l = as_set_list(
+            "RIPE::AS-X as-y, AS64500:AS-CUSTOMERS AS-Z@radb AS64501",
+            "asSet",
+        )
+        .unwrap();
+        assert_eq!(
+            l.names(),
+            vec![
+                "RIPE::AS-X",
+                "AS-Y",
+                "AS64500:AS-CUSTOMERS",
+                "RADB::AS-Z",
+                "AS64501"
+            ]
+        );
+        assert_eq!(
+            l.to_string(),
+            "RIPE::AS-X AS-Y AS64500:AS-CUSTOMERS RADB::AS-Z AS64501"
+        );
+        assert_eq!(l.sets()[0].source(), Some("RIPE"));
+        assert_eq!(l.sets()[1].name(), "AS-Y");
+        assert!(as_set_list("  ", "asSet").unwrap().is_empty());
+        assert_eq!(
+            as_set_list("AS-X AS-X as-x", "asSet").unwrap().names(),
+            vec!["AS-X"]
+        );
+    }
+
+    #[test]
+    fn a_bad_as_set_element_is_named_in_the_error() {
+        for (text, bad) in [
+            ("AS-X FOO::AS-Y", "FOO::AS-Y"),
+            ("AS-X AS-Y;", "AS-Y;"),
+            ("AS-OK ROUTE-SET", "ROUTE-SET"),
+            ("AS-", "AS-"),
+            ("AS-END-", "AS-END-"),
+            ("AS23456", "AS23456"),
+            ("AS64500:AS64501", "AS64500:AS64501"),
+            ("AS-X}", "AS-X}"),
+        ] {
+            let e = as_set_list(text, "asSet").unwrap_err();
+            assert_eq!(e.field(), Some("asSet"));
+            assert!(e.to_string().contains(&format!("'{bad}'")), "{text}: {e}");
+        }
+        let many: Vec<String> = (0..17).map(|i| format!("AS-S{i}")).collect();
+        assert!(as_set_list(&many.join(" "), "asSet").is_err());
+        assert!(as_set_list(&format!("AS-{}", "A".repeat(130)), "asSet").is_err());
+    }
+
+    #[test]
+    fn as_sets_from_outside_keep_only_the_valid_sets() {
+        let l = AsSetList::lenient("AS-GOOD, AS-BAD;rm FOO::AS-Y AS-ÜBER RIPE::AS-OK");
+        assert_eq!(l.names(), vec!["AS-GOOD", "RIPE::AS-OK"]);
+        let many: Vec<String> = (0..40).map(|i| format!("AS-S{i}")).collect();
+        assert_eq!(
+            AsSetList::lenient(&many.join(" ")).sets().len(),
+            MAX_AS_SETS
+        );
+    }
+
+    /// Property check without a framework: many generated inputs over the
+    /// characters that matter (separators, registry marks, syntax a router
+    /// would read, non-ASCII). Each gives a list or an error on the field,
+    /// never a panic; a list's text form parses back to the same list; what
+    /// the lenient reader keeps is always valid and bounded.
+    #[test]
+    fn any_as_set_text_gives_a_valid_list_or_an_error_on_the_field() {
+        const PIECES: &[&str] = &[
+            "AS-", "AS", "as-", "6450", "0", "X", "y", "_", "-", ":", "::", "@", ",", " ", "\t",
+            "\n", ";", "}", "\"", "RIPE", "radb", "FOO", "Ü", "Ω", "AS64500", "AS-SET", "23456",
+        ];
+        let mut seed: u64 = 0x9E37_79B9_7F4A_7C15;
+        let mut next = || {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            seed
+        };
+        let started = std::time::Instant::now();
+        let (mut lists, mut errors) = (0, 0);
+        for _ in 0..20_000 {
+            let len = (next() % 24) as usize;
+            let text: String = (0..len)
+                .map(|_| PIECES[(next() % PIECES.len() as u64) as usize])
+                .collect();
+            match as_set_list(&text, "asSet") {
+                Ok(list) => {
+                    lists += usize::from(!list.is_empty());
+                    assert_eq!(
+                        as_set_list(&list.to_string(), "asSet").unwrap(),
+                        list,
+                        "{text:?}"
+                    );
+                    assert!(list.sets().len() <= MAX_AS_SETS);
+                    assert!(
+                        list.to_string()
+                            .bytes()
+                            .all(|b| b.is_ascii_alphanumeric() || b"-_: ".contains(&b)),
+                        "{text:?}"
+                    );
+                }
+                Err(e) => {
+                    errors += 1;
+                    assert_eq!(e.field(), Some("asSet"), "{text:?}");
+                }
+            }
+            let kept = AsSetList::lenient(&text);
+            assert!(kept.sets().len() <= MAX_AS_SETS);
+            assert_eq!(
+                as_set_list(&kept.to_string(), "asSet").unwrap(),
+                kept,
+                "{text:?}"
+            );
+        }
+        assert!(
+            lists > 100 && errors > 1000,
+            "the inputs reach both outcomes: {lists} lists, {errors} errors"
+        );
+        let huge = "AS-X;".repeat(200_000);
+        assert!(as_set_list(&huge, "asSet").is_err());
+        assert!(AsSetList::lenient(&huge).is_empty());
+        assert!(
+            started.elapsed() < std::time::Duration::from_secs(20),
+            "bounded time: {:?}",
+            started.elapsed()
+        );
     }
 }

@@ -27,6 +27,7 @@ fn input(platform: Platform, description: &str, ip: &str) -> SessionConfigInput 
         max_prefix: Some(1265),
         admin_down: false,
         md5: Some("Md5-Key.1".into()),
+        as_sets: Default::default(),
     }
 }
 

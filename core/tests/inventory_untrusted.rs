@@ -611,6 +611,9 @@ mod fuzz {
                 Ok(())
             })
             .unwrap();
-        eprintln!("96 mangled inventory files in {} ms", t.elapsed().as_millis());
+        eprintln!(
+            "96 mangled inventory files in {} ms",
+            t.elapsed().as_millis()
+        );
     }
 }

@@ -804,7 +804,10 @@ impl crate::Peerdesk {
                 "org": settings.org_name,
                 "name": settings.coordinator_name,
                 "email": settings.coordinator_email,
-                "as_set": me_pdb.as_ref().map(|m| m.network.irr_as_set.clone()).unwrap_or_default(),
+                // `as_set` stays one string (the valid sets, space separated) for
+                // templates written before `as_sets`, the list.
+                "as_set": me_pdb.as_ref().map(|m| m.network.irr_as_sets.join(" ")).unwrap_or_default(),
+                "as_sets": me_pdb.as_ref().map(|m| m.network.irr_as_sets.clone()).unwrap_or_default(),
                 "policy_url": me_pdb.as_ref().map(|m| m.network.policy_url.clone()).unwrap_or_default(),
                 "noc_email": noc.unwrap_or_else(|| settings.coordinator_email.clone()),
                 "max_prefix_v4": me_pdb.as_ref().map(|m| m.max_prefix.v4),

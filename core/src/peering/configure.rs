@@ -483,7 +483,9 @@ impl crate::Peerdesk {
                             let (name, as_set) = match &pdb {
                                 Some(p) => (
                                     values::name(&p.name, "peerName", 200)?,
-                                    values::identifier(&p.irr_as_set, "asSet").unwrap_or_default(),
+                                    // PeeringDB's field may hold several sets
+                                    // (`RIPE::AS-X AS-Y`): keep its valid ones.
+                                    values::AsSetList::lenient(&p.irr_as_set).to_string(),
                                 ),
                                 None => (format!("AS{}", asn.get()), String::new()),
                             };

@@ -224,7 +224,11 @@ pub struct Network {
     pub id: i64,
     pub asn: u32,
     pub name: String,
+    /// The AS-SET field as stored: its sets in canonical form, space separated.
     pub as_set: String,
+    /// The same sets as a list (read from `as_set`; an inventory file's value is ignored).
+    #[serde(default)]
+    pub as_sets: Vec<String>,
     pub max_prefix_v4: Option<u32>,
     pub max_prefix_v6: Option<u32>,
     pub peeringdb_net_id: Option<i64>,
@@ -777,7 +781,7 @@ impl crate::Peerdesk {
     pub fn add_session(&self, new: &NewSession) -> Result<Vec<Session>> {
         let asn = Asn::parse(&new.asn, "asn")?;
         let notes = values::notes(&new.notes, "notes")?;
-        let as_set = values::identifier(&new.as_set, "asSet")?;
+        let as_set = values::as_set_list(&new.as_set, "asSet")?.to_string();
         let md5 = new
             .md5_password
             .as_deref()

@@ -7,6 +7,7 @@ use super::{
 use crate::audit::{self, AuditAction};
 use crate::error::{Error, Result};
 use crate::store::unique_as_conflict;
+use crate::values;
 use rusqlite::{params, Connection, OptionalExtension};
 
 // ---- exchanges ----
@@ -367,6 +368,7 @@ fn network_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Network> {
         id: r.get(0)?,
         asn: r.get(1)?,
         name: r.get(2)?,
+        as_sets: values::AsSetList::lenient(&r.get::<_, String>(3)?).names(),
         as_set: r.get(3)?,
         max_prefix_v4: r.get(4)?,
         max_prefix_v6: r.get(5)?,
@@ -422,7 +424,7 @@ pub(crate) fn insert_network_row(conn: &Connection, n: &Network) -> Result<()> {
             n.id,
             n.asn,
             n.name,
-            n.as_set,
+            values::AsSetList::lenient(&n.as_set).to_string(),
             n.max_prefix_v4,
             n.max_prefix_v6,
             n.peeringdb_net_id,

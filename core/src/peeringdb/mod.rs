@@ -2,6 +2,12 @@
 //! offline — network and exchange lookups, the peer's addresses at an exchange,
 //! common exchanges, available peers, max-prefix suggestions and contacts by
 //! role. Lookups read only the mirror; nothing here needs the network.
+//!
+//! What the mirror holds came from outside, so lookups show only live (`ok`)
+//! rows, one port (netixlan) at a time with that port's own addresses,
+//! ordered by address; exchange members are counted as networks with their
+//! ports beside them; an AS-SET field is given as the list of its valid sets;
+//! name search ignores case in every script.
 
 pub mod schema;
 mod store;
@@ -52,7 +58,10 @@ pub struct PdbNetwork {
     pub asn: u32,
     pub name: String,
     pub aka: String,
+    /// The field as PeeringDB has it, for display.
     pub irr_as_set: String,
+    /// Its valid sets in canonical form (`RIPE::AS-X`); a bad element is left out.
+    pub irr_as_sets: Vec<String>,
     pub info_prefixes4: Option<u32>,
     pub info_prefixes6: Option<u32>,
     pub info_type: String,
@@ -77,6 +86,8 @@ pub struct PdbPresence {
     pub speed: Option<u32>,
     pub is_rs_peer: bool,
     pub operational: bool,
+    /// PeeringDB's id of this port (netixlan): its two addresses belong together.
+    pub netixlan_id: i64,
 }
 
 #[derive(Debug, Clone, Serialize, TS)]
@@ -120,7 +131,10 @@ pub struct PdbExchange {
     pub country: String,
     pub prefix_v4: Option<String>,
     pub prefix_v6: Option<String>,
+    /// Networks present (a network with several ports counts once).
     pub members: u32,
+    /// Ports (netixlans) of those networks.
+    pub ports: u32,
     pub policy_email: String,
 }
 
@@ -137,9 +151,11 @@ pub struct CommonExchange {
     pub theirs: Vec<PdbPresence>,
 }
 
+/// One port of a network at the exchange: its IPv4 and IPv6 are that port's.
 #[derive(Debug, Clone, Serialize, TS)]
 #[serde(rename_all = "camelCase")]
 pub struct AvailablePeer {
+    pub netixlan_id: i64,
     pub net_id: i64,
     pub asn: u32,
     pub name: String,
@@ -150,6 +166,7 @@ pub struct AvailablePeer {
     pub info_prefixes6: Option<u32>,
     pub ipaddr4: Option<String>,
     pub ipaddr6: Option<String>,
+    pub speed: Option<u32>,
 }
 
 /// Headroom for max-prefix suggestions: (PeeringDB value + extra) × factor.
@@ -210,6 +227,10 @@ impl crate::Peerdesk {
                 Vec::new(),
             ),
         };
+        if result.is_ok() {
+            // Fold the new names now rather than at the first search.
+            store::refresh_search_keys(&*self.db()?)?;
+        }
         store::record_run(
             &*self.db()?,
             &started_stamp,

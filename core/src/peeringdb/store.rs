@@ -1,11 +1,20 @@
 //! SQL over the `pdb_*` mirror tables and the sync history.
+//!
+//! Only rows PeeringDB marks `ok` are live: every query here filters
+//! `status = 'ok'` on each mirror table it reads, so a `pending` (or any other)
+//! row is invisible to lookups, counts, the wizard and contacts. Addresses
+//! read from the mirror are parsed back into `IpAddr` before they are shown,
+//! and ports are ordered by address as numbers, not as text. Name search
+//! compares Unicode case-folded keys (see [`fold`]), filled in here.
 
 use super::{
     AvailablePeer, CommonExchange, PdbContact, PdbExchange, PdbNetwork, PdbPresence,
     PeeringDbStatus, SyncRun, SyncWarning,
 };
 use crate::error::Result;
+use crate::values::AsSetList;
 use rusqlite::{params, Connection, OptionalExtension};
+use std::net::IpAddr;
 
 pub(super) fn record_run(
     conn: &Connection,
@@ -60,7 +69,13 @@ pub(super) fn status(conn: &Connection) -> Result<PeeringDbStatus> {
         last_run,
         networks: count("pdb_net")?,
         exchanges: count("pdb_ix")?,
-        memberships: count("pdb_netixlan")?,
+        memberships: conn.query_row(
+            "SELECT count(*) FROM pdb_netixlan n JOIN pdb_net net ON net.id = n.net_id
+             JOIN pdb_ix ix ON ix.id = n.ix_id
+             WHERE n.status = 'ok' AND net.status = 'ok' AND ix.status = 'ok'",
+            [],
+            |r| r.get(0),
+        )?,
     })
 }
 
@@ -74,6 +89,7 @@ fn net_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<PdbNetwork> {
         asn: r.get(1)?,
         name: r.get(2)?,
         aka: r.get(3)?,
+        irr_as_sets: AsSetList::lenient(&r.get::<_, String>(4)?).names(),
         irr_as_set: r.get(4)?,
         info_prefixes4: r
             .get::<_, Option<i64>>(5)?
@@ -94,7 +110,9 @@ fn net_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<PdbNetwork> {
 
 pub(super) fn network_by_asn(conn: &Connection, asn: u32) -> Result<Option<PdbNetwork>> {
     Ok(conn
-        .prepare_cached(&format!("{NET} WHERE asn = ?1 ORDER BY id LIMIT 1"))?
+        .prepare_cached(&format!(
+            "{NET} WHERE asn = ?1 AND status = 'ok' ORDER BY id LIMIT 1"
+        ))?
         .query_row([asn], net_row)
         .optional()?)
 }
@@ -108,38 +126,132 @@ fn like(text: &str) -> String {
     )
 }
 
+/// The search form of a name: each character lower-cased with Unicode's full
+/// mappings (`Ü` → `ü`, `Ω` → `ω`, `İ` → `i̇`), then the two folds that
+/// lower-casing leaves out: final sigma to sigma and sharp s to `ss`. Both the
+/// stored key and the query go through this, so case never matters, in any
+/// script. (Composed and decomposed forms of one letter are not unified.)
+pub(crate) fn fold(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars().flat_map(char::to_lowercase) {
+        match c {
+            'ς' => out.push('σ'),
+            'ß' => out.push_str("ss"),
+            _ => out.push(c),
+        }
+    }
+    out
+}
+
+/// Fills the search keys of rows written since the last search (the sync
+/// writes rows with NULL keys; see migration 0010). Costs one index probe
+/// when there is nothing to do.
+pub(super) fn refresh_search_keys(conn: &Connection) -> Result<()> {
+    let nets: Vec<(i64, String, String)> = conn
+        .prepare_cached(
+            "SELECT id, name, aka FROM pdb_net WHERE search_name IS NULL OR search_aka IS NULL",
+        )?
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
+        .collect::<rusqlite::Result<_>>()?;
+    let ixs: Vec<(i64, String, String, String)> = conn
+        .prepare_cached(
+            "SELECT id, name, name_long, city FROM pdb_ix
+             WHERE search_name IS NULL OR search_name_long IS NULL OR search_city IS NULL",
+        )?
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))?
+        .collect::<rusqlite::Result<_>>()?;
+    if nets.is_empty() && ixs.is_empty() {
+        return Ok(());
+    }
+    let tx = conn.unchecked_transaction()?;
+    {
+        let mut net = tx
+            .prepare_cached("UPDATE pdb_net SET search_name = ?2, search_aka = ?3 WHERE id = ?1")?;
+        for (id, name, aka) in &nets {
+            net.execute(params![id, fold(name), fold(aka)])?;
+        }
+        let mut ix = tx.prepare_cached(
+            "UPDATE pdb_ix SET search_name = ?2, search_name_long = ?3, search_city = ?4
+             WHERE id = ?1",
+        )?;
+        for (id, name, long, city) in &ixs {
+            ix.execute(params![id, fold(name), fold(long), fold(city)])?;
+        }
+    }
+    tx.commit()?;
+    Ok(())
+}
+
 pub(super) fn networks_by_name(conn: &Connection, q: &str, limit: u32) -> Result<Vec<PdbNetwork>> {
+    refresh_search_keys(conn)?;
     let mut stmt = conn.prepare_cached(&format!(
-        "{NET} WHERE name LIKE ?1 ESCAPE '\\' OR aka LIKE ?1 ESCAPE '\\'
-         ORDER BY (name LIKE ?2 ESCAPE '\\') DESC, name LIMIT ?3"
+        "{NET} WHERE status = 'ok'
+           AND (search_name LIKE ?1 ESCAPE '\\' OR search_aka LIKE ?1 ESCAPE '\\')
+         ORDER BY (search_name LIKE ?2 ESCAPE '\\') DESC, name LIMIT ?3"
     ))?;
+    let q = fold(q);
     let prefix = format!(
         "{}%",
         q.replace('\\', "\\\\")
             .replace('%', "\\%")
             .replace('_', "\\_")
     );
-    let rows = stmt.query_map(params![like(q), prefix, limit], net_row)?;
+    let rows = stmt.query_map(params![like(&q), prefix, limit], net_row)?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
+/// Live ports: the port, its exchange and its network all `ok`. A caller adds
+/// its own conditions after `WHERE ... AND`.
 const PRESENCE: &str =
-    "SELECT n.ix_id, ix.name, n.asn, n.ipaddr4, n.ipaddr6, n.speed, n.is_rs_peer, n.operational
-    FROM pdb_netixlan n JOIN pdb_ix ix ON ix.id = n.ix_id";
+    "SELECT n.ix_id, ix.name, n.asn, n.ipaddr4, n.ipaddr6, n.speed, n.is_rs_peer, n.operational, n.id
+    FROM pdb_netixlan n JOIN pdb_ix ix ON ix.id = n.ix_id
+    JOIN pdb_net net ON net.id = n.net_id
+    WHERE n.status = 'ok' AND ix.status = 'ok' AND net.status = 'ok'";
+
+/// A stored address as shown: parsed back, in canonical form, and only in
+/// its own family's column; anything else is left out rather than shown.
+fn checked_address(text: Option<String>, v4: bool) -> Option<String> {
+    text.and_then(|t| t.trim().parse::<IpAddr>().ok())
+        .filter(|ip| ip.is_ipv4() == v4)
+        .map(|ip| ip.to_string())
+}
+
+/// A port's place in address order: its IPv4 then IPv6 address as numbers
+/// (`…2` before `…16`); a port without an address of a family comes after
+/// those with one. Computed once per port (sorts cache it), not per comparison.
+type AddressKey = (bool, Option<IpAddr>, bool, Option<IpAddr>);
+
+fn address_key(v4: &Option<String>, v6: &Option<String>) -> AddressKey {
+    let ip = |v: &Option<String>| v.as_deref().and_then(|t| t.parse::<IpAddr>().ok());
+    let (a, b) = (ip(v4), ip(v6));
+    (a.is_none(), a, b.is_none(), b)
+}
 
 fn presence_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<PdbPresence> {
     Ok(PdbPresence {
         ix_id: r.get(0)?,
         ix_name: r.get(1)?,
         asn: r.get(2)?,
-        ipaddr4: r.get(3)?,
-        ipaddr6: r.get(4)?,
+        ipaddr4: checked_address(r.get(3)?, true),
+        ipaddr6: checked_address(r.get(4)?, false),
         speed: r
             .get::<_, Option<i64>>(5)?
             .and_then(|v| u32::try_from(v).ok()),
         is_rs_peer: r.get(6)?,
         operational: r.get(7)?,
+        netixlan_id: r.get(8)?,
     })
+}
+
+fn sort_ports(ports: &mut [PdbPresence]) {
+    ports.sort_by_cached_key(|p| {
+        (
+            p.ix_name.clone(),
+            p.ix_id,
+            address_key(&p.ipaddr4, &p.ipaddr6),
+            p.netixlan_id,
+        )
+    });
 }
 
 pub(super) fn presences_of(
@@ -148,10 +260,12 @@ pub(super) fn presences_of(
     ix: Option<i64>,
 ) -> Result<Vec<PdbPresence>> {
     let mut stmt = conn.prepare_cached(&format!(
-        "{PRESENCE} WHERE n.asn = ?1 AND (?2 IS NULL OR n.ix_id = ?2) ORDER BY ix.name, n.id"
+        "{PRESENCE} AND n.asn = ?1 AND (?2 IS NULL OR n.ix_id = ?2)"
     ))?;
     let rows = stmt.query_map(params![asn, ix], presence_row)?;
-    Ok(rows.collect::<rusqlite::Result<_>>()?)
+    let mut ports: Vec<PdbPresence> = rows.collect::<rusqlite::Result<_>>()?;
+    sort_ports(&mut ports);
+    Ok(ports)
 }
 
 /// Contacts in the order to write to them: Policy, NOC, Technical, then the
@@ -159,7 +273,7 @@ pub(super) fn presences_of(
 pub(super) fn contacts(conn: &Connection, net_id: i64, ix: Option<i64>) -> Result<Vec<PdbContact>> {
     let mut stmt = conn.prepare_cached(
         "SELECT role, name, email, phone FROM pdb_poc
-         WHERE net_id = ?1 AND visible <> 'Private' AND email <> ''
+         WHERE net_id = ?1 AND status = 'ok' AND visible <> 'Private' AND email <> ''
            AND role IN ('Policy', 'NOC', 'Technical')
          ORDER BY CASE role WHEN 'Policy' THEN 0 WHEN 'NOC' THEN 1 ELSE 2 END, id",
     )?;
@@ -176,7 +290,7 @@ pub(super) fn contacts(conn: &Connection, net_id: i64, ix: Option<i64>) -> Resul
     if let Some(ix) = ix {
         let ixc: Option<(String, String)> = conn
             .query_row(
-                "SELECT name, policy_email FROM pdb_ix WHERE id = ?1",
+                "SELECT name, policy_email FROM pdb_ix WHERE id = ?1 AND status = 'ok'",
                 [ix],
                 |r| Ok((r.get(0)?, r.get(1)?)),
             )
@@ -193,16 +307,25 @@ pub(super) fn contacts(conn: &Connection, net_id: i64, ix: Option<i64>) -> Resul
     Ok(out)
 }
 
+/// Live exchanges with their first live LAN and prefixes, members counted as
+/// networks and ports separately (a network may have several ports). A
+/// caller adds its own conditions after `WHERE ... AND`.
 const IX: &str = "SELECT ix.id,
-    (SELECT min(l.id) FROM pdb_ixlan l WHERE l.ix_id = ix.id),
+    (SELECT min(l.id) FROM pdb_ixlan l WHERE l.ix_id = ix.id AND l.status = 'ok'),
     ix.name, ix.name_long, ix.city, ix.country,
     (SELECT p.prefix FROM pdb_ixpfx p JOIN pdb_ixlan l ON l.id = p.ixlan_id
-        WHERE l.ix_id = ix.id AND p.protocol = 'IPv4' ORDER BY p.id LIMIT 1),
+        WHERE l.ix_id = ix.id AND p.protocol = 'IPv4' AND p.status = 'ok' AND l.status = 'ok'
+        ORDER BY p.id LIMIT 1),
     (SELECT p.prefix FROM pdb_ixpfx p JOIN pdb_ixlan l ON l.id = p.ixlan_id
-        WHERE l.ix_id = ix.id AND p.protocol = 'IPv6' ORDER BY p.id LIMIT 1),
-    (SELECT count(*) FROM pdb_netixlan n WHERE n.ix_id = ix.id),
+        WHERE l.ix_id = ix.id AND p.protocol = 'IPv6' AND p.status = 'ok' AND l.status = 'ok'
+        ORDER BY p.id LIMIT 1),
+    (SELECT count(DISTINCT n.net_id) FROM pdb_netixlan n JOIN pdb_net net ON net.id = n.net_id
+        WHERE n.ix_id = ix.id AND n.status = 'ok' AND net.status = 'ok'),
+    (SELECT count(*) FROM pdb_netixlan n JOIN pdb_net net ON net.id = n.net_id
+        WHERE n.ix_id = ix.id AND n.status = 'ok' AND net.status = 'ok'),
     ix.policy_email
-    FROM pdb_ix ix";
+    FROM pdb_ix ix
+    WHERE ix.status = 'ok'";
 
 fn ix_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<PdbExchange> {
     Ok(PdbExchange {
@@ -215,7 +338,8 @@ fn ix_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<PdbExchange> {
         prefix_v4: r.get(6)?,
         prefix_v6: r.get(7)?,
         members: r.get(8)?,
-        policy_email: r.get(9)?,
+        ports: r.get(9)?,
+        policy_email: r.get(10)?,
     })
 }
 
@@ -224,17 +348,19 @@ pub(super) fn exchanges_by_name(
     q: &str,
     limit: u32,
 ) -> Result<Vec<PdbExchange>> {
+    refresh_search_keys(conn)?;
     let mut stmt = conn.prepare_cached(&format!(
-        "{IX} WHERE ix.name LIKE ?1 ESCAPE '\\' OR ix.name_long LIKE ?1 ESCAPE '\\' OR ix.city LIKE ?1 ESCAPE '\\'
+        "{IX} AND (ix.search_name LIKE ?1 ESCAPE '\\' OR ix.search_name_long LIKE ?1 ESCAPE '\\'
+                   OR ix.search_city LIKE ?1 ESCAPE '\\')
          ORDER BY ix.name LIMIT ?2"
     ))?;
-    let rows = stmt.query_map(params![like(q), limit], ix_row)?;
+    let rows = stmt.query_map(params![like(&fold(q)), limit], ix_row)?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
 pub(super) fn exchange(conn: &Connection, ix_id: i64) -> Result<Option<PdbExchange>> {
     Ok(conn
-        .prepare_cached(&format!("{IX} WHERE ix.id = ?1"))?
+        .prepare_cached(&format!("{IX} AND ix.id = ?1"))?
         .query_row([ix_id], ix_row)
         .optional()?)
 }
@@ -254,14 +380,12 @@ pub(super) fn common_exchanges(
     asn: u32,
 ) -> Result<Vec<CommonExchange>> {
     // `own` are validated integers, safe to inline.
-    let ours_sql = format!(
-        "{PRESENCE} WHERE n.asn IN ({}) ORDER BY n.ix_id, n.id",
-        own_list(own)
-    );
-    let ours: Vec<PdbPresence> = conn
+    let ours_sql = format!("{PRESENCE} AND n.asn IN ({})", own_list(own));
+    let mut ours: Vec<PdbPresence> = conn
         .prepare(&ours_sql)?
         .query_map([], presence_row)?
         .collect::<rusqlite::Result<_>>()?;
+    sort_ports(&mut ours);
     let theirs = presences_of(conn, asn, None)?;
     let mut out: Vec<CommonExchange> = Vec::new();
     for t in theirs {
@@ -302,6 +426,11 @@ pub(super) fn common_exchanges(
     Ok(out)
 }
 
+/// One row per live port at the exchange, with the IPv4 and IPv6 of that same
+/// port; our own networks and hidden ones left out, and so is a port one of
+/// whose addresses already has a session at this exchange (a network's other
+/// ports stay available: a second router's session is still to be made).
+/// Ordered by network name, then by address as numbers.
 pub(super) fn available_peers(
     conn: &Connection,
     exchange_id: i64,
@@ -309,38 +438,65 @@ pub(super) fn available_peers(
     own: &[u32],
 ) -> Result<Vec<AvailablePeer>> {
     let sql = format!(
-        "SELECT net.id, n.asn, net.name, net.policy_general, max(n.is_rs_peer),
+        "SELECT n.id, net.id, n.asn, net.name, net.policy_general, n.is_rs_peer,
                 net.info_never_via_route_servers, net.info_prefixes4, net.info_prefixes6,
-                min(n.ipaddr4), min(n.ipaddr6)
+                n.ipaddr4, n.ipaddr6, n.speed
          FROM pdb_netixlan n JOIN pdb_net net ON net.id = n.net_id
-         WHERE n.ix_id = ?1
+         WHERE n.ix_id = ?1 AND n.status = 'ok' AND net.status = 'ok'
+           AND EXISTS (SELECT 1 FROM pdb_ix WHERE id = ?1 AND status = 'ok')
            AND n.asn NOT IN ({})
-           AND n.asn NOT IN (SELECT asn FROM hidden_peers WHERE exchange_id = ?2)
-           AND n.asn NOT IN (SELECT nw.asn FROM sessions s JOIN networks nw ON nw.id = s.network_id
-                             WHERE s.exchange_id = ?2)
-         GROUP BY n.asn ORDER BY net.name",
+           AND n.asn NOT IN (SELECT asn FROM hidden_peers WHERE exchange_id = ?2)",
         own_list(own)
     );
+    let peered: std::collections::HashSet<IpAddr> = conn
+        .prepare_cached("SELECT peer_ip FROM sessions WHERE exchange_id = ?1")?
+        .query_map([exchange_id], |r| r.get::<_, String>(0))?
+        .filter_map(|ip| ip.ok().and_then(|t| t.parse().ok()))
+        .collect();
+    let is_peered = |a: &Option<String>| {
+        a.as_deref()
+            .and_then(|t| t.parse::<IpAddr>().ok())
+            .is_some_and(|ip| peered.contains(&ip))
+    };
     let mut stmt = conn.prepare(&sql)?;
     let rows = stmt.query_map(params![ix, exchange_id], |r| {
         Ok(AvailablePeer {
-            net_id: r.get(0)?,
-            asn: r.get(1)?,
-            name: r.get(2)?,
-            policy_general: r.get(3)?,
-            is_rs_peer: r.get(4)?,
-            never_via_route_servers: r.get(5)?,
+            netixlan_id: r.get(0)?,
+            net_id: r.get(1)?,
+            asn: r.get(2)?,
+            name: r.get(3)?,
+            policy_general: r.get(4)?,
+            is_rs_peer: r.get(5)?,
+            never_via_route_servers: r.get(6)?,
             info_prefixes4: r
-                .get::<_, Option<i64>>(6)?
-                .and_then(|v| u32::try_from(v).ok()),
-            info_prefixes6: r
                 .get::<_, Option<i64>>(7)?
                 .and_then(|v| u32::try_from(v).ok()),
-            ipaddr4: r.get(8)?,
-            ipaddr6: r.get(9)?,
+            info_prefixes6: r
+                .get::<_, Option<i64>>(8)?
+                .and_then(|v| u32::try_from(v).ok()),
+            ipaddr4: checked_address(r.get(9)?, true),
+            ipaddr6: checked_address(r.get(10)?, false),
+            speed: r
+                .get::<_, Option<i64>>(11)?
+                .and_then(|v| u32::try_from(v).ok()),
         })
     })?;
-    Ok(rows.collect::<rusqlite::Result<_>>()?)
+    let mut peers: Vec<AvailablePeer> = Vec::new();
+    for row in rows {
+        let p = row?;
+        if !is_peered(&p.ipaddr4) && !is_peered(&p.ipaddr6) {
+            peers.push(p);
+        }
+    }
+    peers.sort_by_cached_key(|p| {
+        (
+            p.name.clone(),
+            p.asn,
+            address_key(&p.ipaddr4, &p.ipaddr6),
+            p.netixlan_id,
+        )
+    });
+    Ok(peers)
 }
 
 pub(super) fn set_hidden(

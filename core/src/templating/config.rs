@@ -107,6 +107,8 @@ pub struct SessionConfigInput {
     pub admin_down: bool,
     /// Only set when rendering for a push; previews show a placeholder.
     pub md5: Option<String>,
+    /// The peer network's AS-SETs (`s.as_sets` in templates), already valid.
+    pub as_sets: values::AsSetList,
 }
 
 /// The template context: plain data, every string already safe.
@@ -137,6 +139,7 @@ struct SessionCtx {
     max_prefix: Option<u32>,
     admin_down: bool,
     md5: Option<String>,
+    as_sets: Vec<String>,
 }
 
 fn checked_identifier(v: &Option<String>, field: &'static str) -> Result<Option<String>> {
@@ -189,6 +192,7 @@ impl SessionConfigInput {
                 max_prefix: self.max_prefix,
                 admin_down: self.admin_down,
                 md5,
+                as_sets: self.as_sets.names(),
             },
         })
     }
@@ -473,6 +477,10 @@ impl crate::Peerdesk {
                 .admin_down
                 .unwrap_or(s.admin_state == crate::peering::AdminState::Down),
             md5: s.md5_ref.as_ref().map(|_| MD5_PLACEHOLDER.to_string()),
+            as_sets: network
+                .as_ref()
+                .map(|n| values::AsSetList::lenient(&n.as_set))
+                .unwrap_or_default(),
         };
         if s.md5_needed {
             return Err(crate::devices::push::md5_needed(&s));

@@ -199,7 +199,7 @@ function network(asn: number, name: string, asSet = ''): Network {
   const found = networks.find((n) => n.asn === asn);
   if (found) return found;
   const n: Network = {
-    id: id(), asn, name, asSet, maxPrefixV4: null, maxPrefixV6: null, peeringdbNetId: null,
+    id: id(), asn, name, asSet, asSets: asSet.split(/[\s,]+/).filter(Boolean), maxPrefixV4: null, maxPrefixV6: null, peeringdbNetId: null,
     localPeer: true, sessionCount: 0, createdAt: now(), updatedAt: now(),
   };
   networks.push(n);
@@ -367,10 +367,10 @@ function sessionsPage(r: SessionPageRequest): SessionPage {
 // ---- PeeringDB mirror ----------------------------------------------------
 
 const PDB_IXS: PdbExchange[] = [
-  { ixId: 1001, ixlanId: 2001, name: 'DEMO-IX Frankfurt', nameLong: 'Demo Internet Exchange Frankfurt', city: 'Frankfurt', country: 'DE', prefixV4: '10.100.0.0/16', prefixV6: '2001:db8:100::/64', members: 0, policyEmail: 'peering@demo-ix.example' },
-  { ixId: 1002, ixlanId: 2002, name: 'DEMO-IX Amsterdam', nameLong: 'Demo Internet Exchange Amsterdam', city: 'Amsterdam', country: 'NL', prefixV4: '192.0.2.0/24', prefixV6: '2001:db8:200::/64', members: 0, policyEmail: 'peering@demo-ix.example' },
-  { ixId: 1003, ixlanId: 2003, name: 'DEMO-IX London', nameLong: 'Demo Internet Exchange London', city: 'London', country: 'GB', prefixV4: '198.51.100.0/24', prefixV6: '2001:db8:300::/64', members: 0, policyEmail: 'peering@demo-ix.example' },
-  { ixId: 1004, ixlanId: 2004, name: 'Test-IX Berlin', nameLong: 'Test Exchange Berlin', city: 'Berlin', country: 'DE', prefixV4: '203.0.113.0/24', prefixV6: '2001:db8:400::/64', members: 0, policyEmail: 'noc@test-ix.example' },
+  { ixId: 1001, ixlanId: 2001, name: 'DEMO-IX Frankfurt', nameLong: 'Demo Internet Exchange Frankfurt', city: 'Frankfurt', country: 'DE', prefixV4: '10.100.0.0/16', prefixV6: '2001:db8:100::/64', members: 0, ports: 0, policyEmail: 'peering@demo-ix.example' },
+  { ixId: 1002, ixlanId: 2002, name: 'DEMO-IX Amsterdam', nameLong: 'Demo Internet Exchange Amsterdam', city: 'Amsterdam', country: 'NL', prefixV4: '192.0.2.0/24', prefixV6: '2001:db8:200::/64', members: 0, ports: 0, policyEmail: 'peering@demo-ix.example' },
+  { ixId: 1003, ixlanId: 2003, name: 'DEMO-IX London', nameLong: 'Demo Internet Exchange London', city: 'London', country: 'GB', prefixV4: '198.51.100.0/24', prefixV6: '2001:db8:300::/64', members: 0, ports: 0, policyEmail: 'peering@demo-ix.example' },
+  { ixId: 1004, ixlanId: 2004, name: 'Test-IX Berlin', nameLong: 'Test Exchange Berlin', city: 'Berlin', country: 'DE', prefixV4: '203.0.113.0/24', prefixV6: '2001:db8:400::/64', members: 0, ports: 0, policyEmail: 'noc@test-ix.example' },
 ];
 
 interface Mirror {
@@ -407,7 +407,8 @@ function buildMirror(): Mirror {
   const net = (asn: number, name: string, i: number) => {
     const n: PdbNetwork = {
       netId: 5000 + nets.length, asn, name, aka: i % 3 === 0 ? `${name.split(' ')[0]} AS${asn}` : '',
-      irrAsSet: i % 4 === 3 ? '' : `AS-${name.split(' ')[0].toUpperCase()}${i}`,
+      irrAsSet: i % 4 === 3 ? '' : i % 4 === 1 ? `RIPE::AS-${name.split(' ')[0].toUpperCase()}${i} AS-${name.split(' ')[0].toUpperCase()}${i}-V6` : `AS-${name.split(' ')[0].toUpperCase()}${i}`,
+      irrAsSets: [],
       infoPrefixes4: i % 5 === 4 ? null : (i * 37) % 5000, infoPrefixes6: i % 5 === 4 ? null : (i * 11) % 800,
       infoType: TYPES[i % TYPES.length], neverViaRouteServers: i % 9 === 0,
       policyGeneral: POLICIES[i % POLICIES.length], policyUrl: i % 2 === 0 ? `https://peering.example.net/as${asn}` : '',
@@ -415,6 +416,7 @@ function buildMirror(): Mirror {
       website: `https://www.example.net/as${asn}`, lookingGlass: i % 4 === 0 ? `https://lg.example.net/as${asn}` : '',
       updated: new Date(Date.UTC(2024, i % 12, (i % 27) + 1)).toISOString(),
     };
+    n.irrAsSets = n.irrAsSet.split(/[\s,]+/).filter(Boolean);
     nets.push(n);
     const roles = ['Policy', 'NOC', 'Technical'].filter((_, r) => (i + r) % 4 !== 0);
     contacts.set(n.netId, roles.map((role) => ({ role, name: `${role} desk`, email: `${role.toLowerCase()}@as${asn}.example.net`, phone: i % 2 ? '+49 69 0000000' : '' })));
@@ -428,7 +430,7 @@ function buildMirror(): Mirror {
   const ports: PdbPresence[] = [];
   const port = (ixId: number, asn: number, v4: string | null, v6: string | null, i: number) => {
     const ix = PDB_IXS.find((x) => x.ixId === ixId)!;
-    ports.push({ ixId, ixName: ix.name, asn, ipaddr4: v4, ipaddr6: v6, speed: [1000, 10000, 100000][i % 3], isRsPeer: i % 3 !== 1, operational: i % 17 !== 0 });
+    ports.push({ ixId, ixName: ix.name, asn, ipaddr4: v4, ipaddr6: v6, speed: [1000, 10000, 100000][i % 3], isRsPeer: i % 3 !== 1, operational: i % 17 !== 0, netixlanId: 9000 + ports.length });
   };
   port(1001, 64496, '10.100.0.1', '2001:db8:100::1', 1);
   port(1002, 64496, '192.0.2.1', '2001:db8:200::1', 1);
@@ -445,7 +447,7 @@ function buildMirror(): Mirror {
     port(1003, 64500 + i, `198.51.100.${i + 10}`, `2001:db8:300::${(i + 10).toString(16)}`, i);
     port(1004, 64500 + i, `203.0.113.${i + 10}`, `2001:db8:400::${(i + 10).toString(16)}`, i);
   }
-  const ixs = PDB_IXS.map((ix) => ({ ...ix, members: new Set(ports.filter((p) => p.ixId === ix.ixId).map((p) => p.asn)).size }));
+  const ixs = PDB_IXS.map((ix) => ({ ...ix, members: new Set(ports.filter((p) => p.ixId === ix.ixId).map((p) => p.asn)).size, ports: ports.filter((p) => p.ixId === ix.ixId).length }));
   return { nets, ixs, ports, contacts };
 }
 
@@ -521,7 +523,8 @@ function pdbStatus(): PeeringDbStatus {
 }
 
 const pdbNet = (asn: number) => mirror.nets.find((n) => n.asn === asn) ?? null;
-const portsOf = (asn: number, ixId?: number) => mirror.ports.filter((p) => p.asn === asn && (ixId === undefined || p.ixId === ixId));
+const portsOf = (asn: number, ixId?: number) =>
+  mirror.ports.filter((p) => p.asn === asn && (ixId === undefined || p.ixId === ixId)).sort((a, b) => a.ixName.localeCompare(b.ixName) || byAddress(a, b));
 const ixOfExchange = (exchangeId: number) =>
   (exchanges.find((e) => e.id === exchangeId) ?? fail('notFound', `exchange ${exchangeId} not found`)).peeringdbIxId;
 
@@ -563,26 +566,41 @@ function commonExchanges(asn: number): CommonExchange[] {
   });
 }
 
+/** Orders ports by address as numbers, the way core does (IPv4, then IPv6; missing last). */
+function addressKey(a: string | null): string {
+  if (a === null) return '~';
+  if (a.includes('.')) return a.split('.').map((o) => o.padStart(3, '0')).join('.');
+  const [head, tail = ''] = a.split('::');
+  const h = head === '' ? [] : head.split(':');
+  const t = tail === '' ? [] : tail.split(':');
+  const groups = a.includes('::') ? [...h, ...Array(8 - h.length - t.length).fill('0'), ...t] : h;
+  return groups.map((g) => g.padStart(4, '0')).join(':');
+}
+
+export function byAddress(a: { ipaddr4: string | null; ipaddr6: string | null }, b: { ipaddr4: string | null; ipaddr6: string | null }): number {
+  const x = `${addressKey(a.ipaddr4)}|${addressKey(a.ipaddr6)}`;
+  const y = `${addressKey(b.ipaddr4)}|${addressKey(b.ipaddr6)}`;
+  return x < y ? -1 : x > y ? 1 : 0;
+}
+
+/** One row per port, like core: a port with a session on one of its addresses is left out. */
 function availablePeers(exchangeId: number): AvailablePeer[] {
   const ix = ixOfExchange(exchangeId);
   if (ix === null) return [];
   const own = new Set(settings.ownAsns);
-  const withSession = new Set(sessions.filter((s) => s.exchangeId === exchangeId).map((s) => s.asn));
-  const byAsn = new Map<number, PdbPresence[]>();
+  const peered = new Set(sessions.filter((s) => s.exchangeId === exchangeId).map((s) => s.peerIp));
+  const rows: AvailablePeer[] = [];
   for (const p of mirror.ports) {
-    if (p.ixId !== ix || own.has(p.asn) || withSession.has(p.asn) || hiddenPeers.has(`${exchangeId}/${p.asn}`)) continue;
-    byAsn.set(p.asn, [...(byAsn.get(p.asn) ?? []), p]);
+    if (p.ixId !== ix || own.has(p.asn) || hiddenPeers.has(`${exchangeId}/${p.asn}`)) continue;
+    if ((p.ipaddr4 !== null && peered.has(p.ipaddr4)) || (p.ipaddr6 !== null && peered.has(p.ipaddr6))) continue;
+    const n = pdbNet(p.asn)!;
+    rows.push({
+      netixlanId: p.netixlanId, netId: n.netId, asn: p.asn, name: n.name, policyGeneral: n.policyGeneral, isRsPeer: p.isRsPeer,
+      neverViaRouteServers: n.neverViaRouteServers, infoPrefixes4: n.infoPrefixes4, infoPrefixes6: n.infoPrefixes6,
+      ipaddr4: p.ipaddr4, ipaddr6: p.ipaddr6, speed: p.speed,
+    });
   }
-  return [...byAsn.entries()]
-    .map(([asn, ports]) => {
-      const n = pdbNet(asn)!;
-      return {
-        netId: n.netId, asn, name: n.name, policyGeneral: n.policyGeneral, isRsPeer: ports.some((p) => p.isRsPeer),
-        neverViaRouteServers: n.neverViaRouteServers, infoPrefixes4: n.infoPrefixes4, infoPrefixes6: n.infoPrefixes6,
-        ipaddr4: ports.find((p) => p.ipaddr4)?.ipaddr4 ?? null, ipaddr6: ports.find((p) => p.ipaddr6)?.ipaddr6 ?? null,
-      };
-    })
-    .sort((a, b) => a.name.localeCompare(b.name));
+  return rows.sort((a, b) => a.name.localeCompare(b.name) || a.asn - b.asn || byAddress(a, b));
 }
 
 const pdbHandlers: Record<string, (a: Args) => unknown> = {

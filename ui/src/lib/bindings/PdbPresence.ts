@@ -3,4 +3,8 @@
 /**
  * A network's port on an exchange LAN.
  */
-export type PdbPresence = { ixId: number, ixName: string, asn: number, ipaddr4: string | null, ipaddr6: string | null, speed: number | null, isRsPeer: boolean, operational: boolean, };
+export type PdbPresence = { ixId: number, ixName: string, asn: number, ipaddr4: string | null, ipaddr6: string | null, speed: number | null, isRsPeer: boolean, operational: boolean, 
+/**
+ * PeeringDB's id of this port (netixlan): its two addresses belong together.
+ */
+netixlanId: number, };

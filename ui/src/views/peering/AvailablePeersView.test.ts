@@ -30,6 +30,7 @@ const exchange: Exchange = {
 };
 
 const peer = (asn: number, name: string, over: Partial<AvailablePeer> = {}): AvailablePeer => ({
+  netixlanId: asn * 10,
   netId: asn,
   asn,
   name,
@@ -40,6 +41,7 @@ const peer = (asn: number, name: string, over: Partial<AvailablePeer> = {}): Ava
   infoPrefixes6: 2,
   ipaddr4: `192.0.2.${asn - 64400}`,
   ipaddr6: null,
+  speed: 10000,
   ...over,
 });
 
@@ -61,7 +63,7 @@ function open() {
 const rowAsns = () =>
   screen.queryAllByTestId(/^available-peer-\d+$/).map((r) => Number(r.getAttribute('data-testid')!.split('-').pop()));
 
-async function choose(user: ReturnType<typeof userEvent.setup>, asn: number, action: string) {
+async function choose(user: ReturnType<typeof userEvent.setup>, asn: number | string, action: string) {
   await user.click(screen.getByTestId(`available-peer-actions-${asn}`));
   await user.click(screen.getByTestId(`action-${action}`));
 }
@@ -139,5 +141,39 @@ describe('AvailablePeersView', () => {
     open();
     await waitFor(() => expect(screen.getByTestId('available-peers').textContent).toContain('No available peers'));
     expect(toasts.items).toEqual([]);
+  });
+
+  it("lists a network with several ports once per port, each with that port's own addresses", async () => {
+    // Core's order: by name, then by address as numbers (…2 before …16).
+    const ports = [
+      peer(64500, 'Alpha Networks', { netixlanId: 11, ipaddr4: '192.0.2.2', ipaddr6: '2001:db8::2' }),
+      peer(64500, 'Alpha Networks', { netixlanId: 10, ipaddr4: '192.0.2.16', ipaddr6: '2001:db8::16' }),
+      peer(64500, 'Alpha Networks', { netixlanId: 12, ipaddr4: null, ipaddr6: '2001:db8::a' }),
+      peer(64501, 'Bravo Telecom', { netixlanId: 20 }),
+    ];
+    pdb.availablePeers.mockResolvedValue(ports.slice());
+    const { user, onaddsession } = open();
+    const rows = () => screen.queryAllByTestId(/^available-peer-\d+(-\d+)?$/).map((r) => r.getAttribute('data-testid'));
+    await waitFor(() =>
+      expect(rows()).toEqual(['available-peer-64500', 'available-peer-64500-10', 'available-peer-64500-12', 'available-peer-64501']),
+    );
+    expect(within(screen.getByTestId('available-peer-64500')).getByText(/192\.0\.2\.2 · 2001:db8::2$/)).toBeTruthy();
+    expect(within(screen.getByTestId('available-peer-64500-10')).getByText(/192\.0\.2\.16 · 2001:db8::16$/)).toBeTruthy();
+    const v6only = within(screen.getByTestId('available-peer-64500-12')).getByText('2001:db8::a');
+    expect(v6only.textContent!.trim()).toBe('2001:db8::a');
+    expect(screen.getByTestId('available-peers-count').textContent).toContain('4 of 4 available peers');
+    expect(screen.getByTestId('available-peers-count').textContent).toContain('(2 networks)');
+
+    // Add Session from the second port hands over that port, both its addresses.
+    await choose(user, '64500-10', 'add-session');
+    expect(onaddsession).toHaveBeenCalledWith(ports[1]);
+
+    // Hide takes every port of the network away; Undo brings them all back in place.
+    await choose(user, 64500, 'hide-peer');
+    await waitFor(() => expect(rows()).toEqual(['available-peer-64501']));
+    await user.click(within(screen.getByTestId('toast')).getByTestId('toast-action'));
+    await waitFor(() =>
+      expect(rows()).toEqual(['available-peer-64500', 'available-peer-64500-10', 'available-peer-64500-12', 'available-peer-64501']),
+    );
   });
 });

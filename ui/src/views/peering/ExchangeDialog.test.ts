@@ -23,6 +23,7 @@ const hit: PdbExchange = {
   prefixV4: '192.0.2.0/24',
   prefixV6: '2001:db8::/64',
   members: 1234,
+  ports: 1300,
   policyEmail: 'peering@test-ix.example',
 };
 
@@ -52,6 +53,9 @@ describe('ExchangeDialog from PeeringDB', () => {
     const button = await screen.findByTestId('pdb-ix-501');
     expect(pdb.searchPdbExchanges).toHaveBeenCalledWith('test', 20);
     expect(button.textContent).toMatch(/Test-IX\s*Frankfurt, DE\s*1,234 members/);
+    // Members are networks; their ports are counted beside them.
+    expect(button.textContent).toMatch(/1,234 members · 1,300 ports/);
+    expect(button.querySelector('.ix-members')!.getAttribute('title')).toBe('1,234 networks with 1,300 ports at this exchange');
 
     await user.click(button);
     await waitFor(() => expect(value('exchange-name')).toBe('Test-IX'));

@@ -16,6 +16,7 @@ import { configDialogs } from './configDialogs.svelte';
 import NetworkDetailDialog from './NetworkDetailDialog.svelte';
 
 const port = (ixId: number, ixName: string, asn: number, ipaddr4: string, ipaddr6: string | null) => ({
+  netixlanId: ixId * 1000 + Number(ipaddr4.split('.').pop()),
   ixId,
   ixName,
   asn,
@@ -33,6 +34,7 @@ const detail: PdbNetworkDetail = {
     name: 'Doc Peering GmbH',
     aka: 'DocPeer',
     irrAsSet: 'AS-DOCPEER',
+    irrAsSets: ['AS-DOCPEER'],
     infoPrefixes4: 1200,
     infoPrefixes6: 80,
     infoType: 'NSP',
@@ -119,5 +121,35 @@ describe('NetworkDetailDialog', () => {
     const button = await screen.findByTestId('network-configure-sessions');
     button.click();
     expect(configDialogs.current).toEqual({ kind: 'configure-sessions', asn: 64510, onlySession: undefined });
+  });
+
+  it('shows the AS-SET as the list of valid sets and keeps each port\'s addresses together', async () => {
+    pdb.pdbNetwork.mockResolvedValue({
+      ...detail,
+      network: { ...detail.network, irrAsSet: 'RIPE::AS-DOC AS-DOC-V6, AS-BAD;', irrAsSets: ['RIPE::AS-DOC', 'AS-DOC-V6'] },
+      exchanges: [
+        port(501, 'Test-IX', 64510, '192.0.2.50', '2001:db8::50'),
+        port(501, 'Test-IX', 64510, '192.0.2.51', null),
+        port(502, 'Other-IX', 64510, '198.51.100.9', null),
+      ],
+    });
+    pdb.commonExchanges.mockResolvedValue([
+      {
+        ixId: 501,
+        name: 'Test-IX',
+        city: 'Frankfurt',
+        country: 'DE',
+        localExchangeId: 3,
+        ours: [port(501, 'Test-IX', 64496, '192.0.2.1', null)],
+        theirs: [port(501, 'Test-IX', 64510, '192.0.2.50', '2001:db8::50'), port(501, 'Test-IX', 64510, '192.0.2.51', null)],
+      },
+    ]);
+    render(NetworkDetailDialog, { props: { asn: 64510, onclose: vi.fn() } });
+    const record = await screen.findByTestId('network-record');
+    expect(within(record).getByText('RIPE::AS-DOC AS-DOC-V6')).toBeTruthy();
+    expect(within(record).queryByText(/AS-BAD/)).toBeNull();
+    expect(screen.getByTestId('network-exchanges-count').textContent!.replace(/\s+/g, ' ').trim()).toBe('Exchanges (2 · 3 ports)');
+    const shared = within(screen.getByTestId('common-exchange-501'));
+    expect(shared.getByText('192.0.2.50, 2001:db8::50; 192.0.2.51')).toBeTruthy();
   });
 });

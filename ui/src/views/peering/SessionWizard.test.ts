@@ -3,7 +3,7 @@
 // its field on the step that holds it, with everything typed kept; the
 // PeeringDB lookup fills the peer, shows core's max-prefix suggestion and
 // offers the peer's addresses at the exchange, and finding nothing is no error.
-import { fireEvent, render, screen, waitFor } from '@testing-library/svelte';
+import { fireEvent, render, screen, waitFor, within } from '@testing-library/svelte';
 import userEvent from '@testing-library/user-event';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { ApiError } from '$lib/api/invoke';
@@ -80,6 +80,7 @@ const knownNetwork: Network = {
   asn: 64500,
   name: 'Example Peer',
   asSet: 'AS-EXAMPLE',
+  asSets: ['AS-EXAMPLE'],
   maxPrefixV4: null,
   maxPrefixV6: null,
   peeringdbNetId: null,
@@ -258,6 +259,7 @@ const pdbNetwork = (asn: number, name: string, irrAsSet: string): PdbNetwork => 
   name,
   aka: '',
   irrAsSet,
+  irrAsSets: irrAsSet.split(' ').filter(Boolean),
   infoPrefixes4: 1200,
   infoPrefixes6: 80,
   infoType: 'NSP',
@@ -269,7 +271,9 @@ const pdbNetwork = (asn: number, name: string, irrAsSet: string): PdbNetwork => 
   lookingGlass: '',
   updated: '2025-01-01T00:00:00Z',
 });
+let nextPort = 1;
 const presence = (ipaddr4: string | null, ipaddr6: string | null): PdbPresence => ({
+  netixlanId: nextPort++,
   ixId: 501,
   ixName: 'Test IX Frankfurt',
   asn: 64510,
@@ -395,5 +399,54 @@ describe('SessionWizard with PeeringDB', () => {
     expect(pdb.searchPdbNetworks).toHaveBeenCalledWith('64510', 1);
     await user.click(screen.getByTestId('wizard-next'));
     expect(value('session-ipv4')).toBe('192.0.2.60');
+  });
+
+  it("groups the peer's addresses by port and takes both addresses of one port together", async () => {
+    pdb.peerAddresses.mockResolvedValue([
+      { ...presence('192.0.2.2', '2001:db8::2'), netixlanId: 71 },
+      { ...presence('192.0.2.16', '2001:db8::16'), netixlanId: 70 },
+      { ...presence('192.0.2.51', null), netixlanId: 72 },
+    ]);
+    const { user } = open();
+    await user.click(screen.getByTestId('wizard-next'));
+    await user.type(screen.getByTestId('session-pdb-lookup'), 'Doc Pe');
+    await user.click(await screen.findByTestId('pdb-hit-64510'));
+    await user.click(screen.getByTestId('wizard-next'));
+
+    const groups = await screen.findAllByTestId(/^pdb-port-\d+$/);
+    expect(groups.map((g) => g.getAttribute('data-testid'))).toEqual(['pdb-port-71', 'pdb-port-70', 'pdb-port-72']);
+    expect(within(groups[1]).getByTestId('pdb-address-v4-192.0.2.16')).toBeTruthy();
+    expect(within(groups[1]).getByTestId('pdb-address-v6-2001:db8::16')).toBeTruthy();
+
+    await user.click(screen.getByTestId('pdb-port-use-70'));
+    expect(value('session-ipv4')).toBe('192.0.2.16');
+    expect(value('session-ipv6')).toBe('2001:db8::16');
+    expect(screen.getByTestId('pdb-port-use-70').getAttribute('aria-pressed')).toBe('true');
+    // An IPv4-only port leaves no IPv6 of another port behind.
+    await user.click(screen.getByTestId('pdb-port-use-72'));
+    expect(value('session-ipv4')).toBe('192.0.2.51');
+    expect(value('session-ipv6')).toBe('');
+  });
+
+  it("fills the AS-SET with the sets core read from PeeringDB's field and shows core's error on it", async () => {
+    pdb.searchPdbNetworks.mockResolvedValue([
+      { ...pdbNetwork(64510, 'Doc Peering GmbH', 'RIPE::AS-DOC AS-DOC-V6, AS-BAD;'), irrAsSets: ['RIPE::AS-DOC', 'AS-DOC-V6'] },
+    ]);
+    const { user } = open();
+    await user.click(screen.getByTestId('wizard-next'));
+    await user.type(screen.getByTestId('session-pdb-lookup'), 'Doc Pe');
+    await user.click(await screen.findByTestId('pdb-hit-64510'));
+    expect(value('session-as-set')).toBe('RIPE::AS-DOC AS-DOC-V6');
+
+    await user.clear(screen.getByTestId('session-as-set'));
+    await user.type(screen.getByTestId('session-as-set'), 'AS-DOC FOO::AS-X');
+    await user.click(screen.getByTestId('wizard-next'));
+    api.addSession.mockRejectedValue(new ApiError('invalid', "'FOO::AS-X' is not an AS-SET: FOO is not a known IRR registry", 'asSet'));
+    await user.type(screen.getByTestId('session-ipv4'), '192.0.2.50');
+    await user.click(screen.getByTestId('session-save'));
+    expect(api.addSession).toHaveBeenCalledWith(expect.objectContaining({ asSet: 'AS-DOC FOO::AS-X' }));
+    // Back on step 2, the message next to the AS-SET field.
+    const field = await screen.findByTestId('session-as-set');
+    await waitFor(() => expect(field.closest('.field')!.textContent).toContain("'FOO::AS-X' is not an AS-SET"));
   });
 });
