@@ -317,7 +317,11 @@ fn lookups_answer_from_the_mirror_what_the_data_says() {
         nets.iter().filter_map(|n| n["id"].as_i64()).collect();
     let netixlan: Vec<Value> = read("netixlan")
         .into_iter()
-        .filter(|p| p["net_id"].as_i64().is_some_and(|id| live_nets.contains(&id)))
+        .filter(|p| {
+            p["net_id"]
+                .as_i64()
+                .is_some_and(|id| live_nets.contains(&id))
+        })
         .collect();
     // The network with the most exchange ports.
     let mut ports: BTreeMap<i64, usize> = BTreeMap::new();

@@ -51,8 +51,6 @@ pub struct PushPreview {
 
 const MASK: &str = "********";
 
-/// Single-quotes `s` for a POSIX shell.
-
 pub(crate) struct Cli<'a> {
     pub(crate) ssh: &'a dyn RouterTransport,
     pub(crate) control: &'a str,
