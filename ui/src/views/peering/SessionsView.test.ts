@@ -275,3 +275,13 @@ describe('SessionsView', () => {
     expect(api.listSessionsPage.mock.calls.length).toBeGreaterThan(before);
   });
 });
+
+describe('Sessions list passwords', () => {
+  it('says "MD5 needed" only on a session waiting for its MD5 password', async () => {
+    stored = [session(0), { ...session(1), md5Needed: true }];
+    open();
+    await waitFor(() => expect(rowIds()).toEqual([1, 2]));
+    expect(screen.getByTestId('session-md5-needed-2').textContent).toContain('MD5 needed');
+    expect(screen.queryByTestId('session-md5-needed-1')).toBeNull();
+  });
+});
