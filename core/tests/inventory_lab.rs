@@ -11,7 +11,7 @@ use common::lab::Lab;
 use common::*;
 use peerdesk_core::devices::ssh::{HostKey, Output, RouterSession, SshAuth, SshTarget};
 use peerdesk_core::devices::transport::{RouterConnector, RouterTransport};
-use peerdesk_core::devices::{Router, RouterChanges};
+use peerdesk_core::devices::Router;
 use peerdesk_core::peering::{NewSession, Session, SessionChanges, SessionType};
 use peerdesk_core::secrets::{Secret, SecretStore};
 use peerdesk_core::templating::config::{ConfigOperation, ConfigOverrides};
@@ -75,33 +75,6 @@ impl RouterTransport for RecordingSession {
     }
     fn remove(&self, path: &str) -> peerdesk_core::Result<()> {
         self.ssh.remove(path)
-    }
-}
-
-fn router_changes(r: &Router, password: &str) -> RouterChanges {
-    RouterChanges {
-        name: r.name.clone(),
-        mgmt_address: r.mgmt_address.clone(),
-        ssh_port: i64::from(r.ssh_port),
-        platform: r.platform,
-        username: r.username.clone(),
-        auth_method: r.auth_method,
-        password: Some(password.into()),
-        clear_credential: false,
-        ssh_key_path: None,
-        local_asn: r.local_asn.to_string(),
-        notes: String::new(),
-        control_command: Some(r.control_command.clone()),
-        config_dir: Some(r.config_dir.clone()),
-        attachments: r
-            .attachments
-            .iter()
-            .map(|a| peerdesk_core::devices::NewAttachment {
-                exchange_id: a.exchange_id,
-                ipv4: a.ipv4.clone(),
-                ipv6: a.ipv6.clone(),
-            })
-            .collect(),
     }
 }
 
@@ -189,7 +162,7 @@ fn after_a_crafted_import_every_push_sends_only_the_sessions_own_secret() {
     for r in f.core.list_routers().unwrap() {
         assert!(r.credential_needed, "{} asks for its password", r.name);
         f.core
-            .update_router(r.id, &router_changes(&r, &lab.password()))
+            .update_router(r.id, &router_changes(&r, Some(&lab.password())))
             .unwrap();
     }
     lab.trust(&f.core, r1.id, "r1");

@@ -10,7 +10,7 @@ mod common;
 use common::*;
 use peerdesk_core::devices::ssh::Output;
 use peerdesk_core::devices::transport::{RouterConnector, RouterTransport};
-use peerdesk_core::devices::{Platform, Router, RouterChanges};
+use peerdesk_core::devices::{Platform, Router};
 use peerdesk_core::peering::{SessionChanges, SessionFilter};
 use peerdesk_core::secrets::{Secret, SecretStore};
 use peerdesk_core::templating::config::{ConfigOperation, ConfigOverrides};
@@ -84,39 +84,15 @@ fn push(f: &Fixture, session_id: i64) -> peerdesk_core::Result<()> {
         .map(|_| ())
 }
 
-fn changes(r: &Router, password: Option<&str>) -> RouterChanges {
-    RouterChanges {
-        name: r.name.clone(),
-        mgmt_address: r.mgmt_address.clone(),
-        ssh_port: i64::from(r.ssh_port),
-        platform: r.platform,
-        username: r.username.clone(),
-        auth_method: r.auth_method,
-        password: password.map(str::to_string),
-        clear_credential: false,
-        ssh_key_path: r.ssh_key_path.clone(),
-        local_asn: r.local_asn.to_string(),
-        notes: r.notes.clone(),
-        control_command: Some(r.control_command.clone()),
-        config_dir: Some(r.config_dir.clone()),
-        attachments: r
-            .attachments
-            .iter()
-            .map(|a| peerdesk_core::devices::NewAttachment {
-                exchange_id: a.exchange_id,
-                ipv4: a.ipv4.clone(),
-                ipv6: a.ipv6.clone(),
-            })
-            .collect(),
-    }
-}
-
 /// A world with a router password, a session with its own MD5 password and
 /// the SMTP password in the keyring; its export as JSON.
 fn world_with_secrets(f: &Fixture) -> (World, i64, Value) {
     let w = world(&f.core);
     f.core
-        .update_router(w.router.id, &changes(&w.router, Some("Router-Secret-1")))
+        .update_router(
+            w.router.id,
+            &router_changes(&w.router, Some("Router-Secret-1")),
+        )
         .unwrap();
     let mut s = new_session(&w, "64500", Some("192.0.2.10"), None);
     s.md5_password = Some("Md5-Own-1".into());
@@ -201,7 +177,7 @@ fn a_file_naming_another_keyring_entry_imports_without_it_and_sends_no_secret_bu
     );
 
     f.core
-        .update_router(r.id, &changes(&r, Some("Router-Secret-2")))
+        .update_router(r.id, &router_changes(&r, Some("Router-Secret-2")))
         .unwrap();
     assert!(!f.core.list_routers().unwrap()[0].credential_needed);
     // The recorder never shows the neighbour configured, so the push ends in
@@ -459,7 +435,7 @@ fn a_legitimate_round_trip_keeps_everything_but_the_secrets_which_are_asked_for_
 fn a_control_command_reaches_the_router_shell_as_quoted_words_only() {
     let f = core();
     let w = world(&f.core);
-    let mut c = changes(&w.router, Some("Router-Secret-1"));
+    let mut c = router_changes(&w.router, Some("Router-Secret-1"));
     c.platform = Platform::Bird2;
     c.control_command = Some("/usr/sbin/birdc -s /run/bird/bird.ctl".into());
     c.config_dir = Some("/etc/bird/peers".into());

@@ -327,13 +327,15 @@ pub(crate) fn insert_imported_router(conn: &rusqlite::Connection, r: &Router) ->
     let attachments = validate_attachments(conn, &attachments)?;
     let needed =
         r.auth_method != AuthMethod::Agent && (r.credential_ref.is_some() || r.credential_needed);
-    store::insert_router_with_id(
+    store::insert_router(
         conn,
-        r.id,
         &fields,
-        &values::timestamp(&r.created_at, "createdAt")?,
-        &values::timestamp(&r.updated_at, "updatedAt")?,
-        needed,
+        &store::RouterOrigin {
+            id: Some(r.id),
+            created_at: &values::timestamp(&r.created_at, "createdAt")?,
+            updated_at: &values::timestamp(&r.updated_at, "updatedAt")?,
+            credential_needed: needed,
+        },
     )?;
     for a in &attachments {
         store::insert_attachment(conn, r.id, a)?;
@@ -408,7 +410,16 @@ impl crate::Peerdesk {
         let mut conn = self.db()?;
         let tx = conn.transaction()?;
         let attachments = validate_attachments(&tx, &new.attachments)?;
-        let id = store::insert_router(&tx, &fields, &now)?;
+        let id = store::insert_router(
+            &tx,
+            &fields,
+            &store::RouterOrigin {
+                id: None,
+                created_at: &now,
+                updated_at: &now,
+                credential_needed: false,
+            },
+        )?;
         for a in &attachments {
             store::insert_attachment(&tx, id, a)?;
         }

@@ -80,47 +80,26 @@ pub(crate) fn get_router(conn: &Connection, id: i64) -> Result<Router> {
     Ok(router)
 }
 
-pub(super) fn insert_router(conn: &Connection, f: &RouterFields, now: &str) -> Result<i64> {
-    conn.execute(
-        "INSERT INTO routers (name, mgmt_address, ssh_port, platform, username, auth_method,
-            ssh_key_path, local_asn, notes, created_at, updated_at, control_command, config_dir)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?10, ?11, ?12)",
-        params![
-            f.name,
-            f.mgmt_address,
-            f.ssh_port,
-            f.platform,
-            f.username,
-            f.auth_method,
-            f.ssh_key_path,
-            f.local_asn.get(),
-            f.notes,
-            now,
-            f.control_command,
-            f.config_dir
-        ],
-    )
-    .map_err(|e| unique_as_conflict(e, "name", || format!("a router named {} exists", f.name)))?;
-    Ok(conn.last_insert_rowid())
+/// Where a new router's row comes from: the Add Router form (a new id, now),
+/// or an inventory file (the file's id and times, and whether the router
+/// waits for its password).
+pub(super) struct RouterOrigin<'a> {
+    pub id: Option<i64>,
+    pub created_at: &'a str,
+    pub updated_at: &'a str,
+    pub credential_needed: bool,
 }
 
-/// Inserts a router of an inventory file under the file's id, with fields
-/// validated as the form's; no credential key name, ever.
-pub(super) fn insert_router_with_id(
-    conn: &Connection,
-    id: i64,
-    f: &RouterFields,
-    created_at: &str,
-    updated_at: &str,
-    credential_needed: bool,
-) -> Result<()> {
+/// Inserts a router with validated fields; never a credential key name (that
+/// is set once the secret is in the keyring). Returns its id.
+pub(super) fn insert_router(conn: &Connection, f: &RouterFields, o: &RouterOrigin) -> Result<i64> {
     conn.execute(
         "INSERT INTO routers (id, name, mgmt_address, ssh_port, platform, username, auth_method,
             credential_ref, ssh_key_path, local_asn, notes, created_at, updated_at, control_command,
             config_dir, credential_needed)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, NULL, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)",
         params![
-            id,
+            o.id,
             f.name,
             f.mgmt_address,
             f.ssh_port,
@@ -130,15 +109,15 @@ pub(super) fn insert_router_with_id(
             f.ssh_key_path,
             f.local_asn.get(),
             f.notes,
-            created_at,
-            updated_at,
+            o.created_at,
+            o.updated_at,
             f.control_command,
             f.config_dir,
-            credential_needed
+            o.credential_needed
         ],
     )
     .map_err(|e| unique_as_conflict(e, "name", || format!("a router named {} exists", f.name)))?;
-    Ok(())
+    Ok(conn.last_insert_rowid())
 }
 
 pub(super) fn update_router(conn: &Connection, id: i64, f: &RouterFields, now: &str) -> Result<()> {

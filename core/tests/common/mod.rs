@@ -7,7 +7,9 @@ pub mod pdb;
 
 use chrono::TimeZone;
 use peerdesk_core::clock::ManualClock;
-use peerdesk_core::devices::{AuthMethod, NewAttachment, NewRouter, Platform, Router};
+use peerdesk_core::devices::{
+    AuthMethod, NewAttachment, NewRouter, Platform, Router, RouterChanges,
+};
 use peerdesk_core::peering::{
     Exchange, NewExchange, NewPeerGroup, NewSession, PeerGroup, SessionType,
 };
@@ -76,6 +78,34 @@ pub fn new_router(name: &str, attachments: Vec<NewAttachment>) -> NewRouter {
         config_dir: None,
         attachments,
         new_peer_group: None,
+    }
+}
+
+/// What Edit Router sends to keep `r` as it is, with a new password if given.
+pub fn router_changes(r: &Router, password: Option<&str>) -> RouterChanges {
+    RouterChanges {
+        name: r.name.clone(),
+        mgmt_address: r.mgmt_address.clone(),
+        ssh_port: i64::from(r.ssh_port),
+        platform: r.platform,
+        username: r.username.clone(),
+        auth_method: r.auth_method,
+        password: password.map(str::to_string),
+        clear_credential: false,
+        ssh_key_path: r.ssh_key_path.clone(),
+        local_asn: r.local_asn.to_string(),
+        notes: r.notes.clone(),
+        control_command: Some(r.control_command.clone()),
+        config_dir: Some(r.config_dir.clone()),
+        attachments: r
+            .attachments
+            .iter()
+            .map(|a| NewAttachment {
+                exchange_id: a.exchange_id,
+                ipv4: a.ipv4.clone(),
+                ipv6: a.ipv6.clone(),
+            })
+            .collect(),
     }
 }
 
