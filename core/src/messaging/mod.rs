@@ -257,6 +257,28 @@ fn subject_line(text: &str) -> Result<String> {
 /// Text from outside (PeeringDB names, stored names) made fit for one line of
 /// a subject or header: every control character and line or paragraph
 /// separator becomes a space, and runs of whitespace become one space.
+/// A message the server refused, or that today's rules refuse: stored as
+/// failed with the reason (its text kept for the user to correct), and said in
+/// the peer's history.
+fn record_not_sent(
+    tx: &rusqlite::Transaction<'_>,
+    id: i64,
+    asn: u32,
+    subject: &str,
+    e: &Error,
+    now: &str,
+) -> Result<()> {
+    store::set_message_state(tx, id, MessageState::Failed, &e.to_string(), None, now)?;
+    store::add_history(
+        tx,
+        asn,
+        now,
+        "email",
+        &format!("Not sent \"{subject}\": {e}"),
+        Some(id),
+    )
+}
+
 fn one_line(text: &str) -> String {
     text.chars()
         .map(|c| {
@@ -890,22 +912,7 @@ impl crate::Peerdesk {
                     let now = self.now();
                     let mut conn = self.db()?;
                     let tx = conn.transaction()?;
-                    store::set_message_state(
-                        &tx,
-                        m.id,
-                        MessageState::Failed,
-                        &e.to_string(),
-                        None,
-                        &now,
-                    )?;
-                    store::add_history(
-                        &tx,
-                        m.asn,
-                        &now,
-                        "email",
-                        &format!("Not sent \"{}\": {e}", one_line(&m.subject)),
-                        Some(m.id),
-                    )?;
+                    record_not_sent(&tx, m.id, m.asn, &one_line(&m.subject), &e, &now)?;
                     tx.commit()?;
                     continue;
                 }
@@ -1015,22 +1022,7 @@ impl crate::Peerdesk {
                     .unwrap_or(PeerStatus::New))
             }
             Err(e) => {
-                store::set_message_state(
-                    &tx,
-                    id,
-                    MessageState::Failed,
-                    &e.to_string(),
-                    None,
-                    &now,
-                )?;
-                store::add_history(
-                    &tx,
-                    asn,
-                    &now,
-                    "email",
-                    &format!("Not sent \"{}\": {e}", email.subject),
-                    Some(id),
-                )?;
+                record_not_sent(&tx, id, asn, &email.subject, &e, &now)?;
                 Err(e)
             }
         };

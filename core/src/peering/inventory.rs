@@ -97,12 +97,10 @@ fn check_header(inv: &Inventory) -> Result<()> {
     Ok(())
 }
 
-fn timestamp(text: &str, field: &'static str) -> Result<String> {
-    values::timestamp(text, field)
-}
-
 fn optional_timestamp(text: &Option<String>, field: &'static str) -> Result<Option<String>> {
-    text.as_deref().map(|t| timestamp(t, field)).transpose()
+    text.as_deref()
+        .map(|t| values::timestamp(t, field))
+        .transpose()
 }
 
 fn positive_id(v: Option<i64>, field: &'static str) -> Result<Option<i64>> {
@@ -133,8 +131,8 @@ fn exchange(e: &Exchange) -> Result<Exchange> {
         peeringdb_ixlan_id: f.peeringdb_ixlan_id,
         prefix_v4: f.prefix_v4.map(|p| p.to_string()),
         prefix_v6: f.prefix_v6.map(|p| p.to_string()),
-        created_at: timestamp(&e.created_at, "createdAt")?,
-        updated_at: timestamp(&e.updated_at, "updatedAt")?,
+        created_at: values::timestamp(&e.created_at, "createdAt")?,
+        updated_at: values::timestamp(&e.updated_at, "updatedAt")?,
     })
 }
 
@@ -169,8 +167,8 @@ fn peer_group(conn: &rusqlite::Connection, g: &PeerGroup) -> Result<PeerGroup> {
         export_policy: f.export_policy,
         max_prefix: f.max_prefix,
         session_type: f.session_type,
-        created_at: timestamp(&g.created_at, "createdAt")?,
-        updated_at: timestamp(&g.updated_at, "updatedAt")?,
+        created_at: values::timestamp(&g.created_at, "createdAt")?,
+        updated_at: values::timestamp(&g.updated_at, "updatedAt")?,
         ..g.clone()
     })
 }
@@ -192,8 +190,8 @@ fn network(n: &Network) -> Result<Network> {
         peeringdb_net_id: positive_id(n.peeringdb_net_id, "peeringdbNetId")?,
         local_peer: n.local_peer,
         session_count: 0,
-        created_at: timestamp(&n.created_at, "createdAt")?,
-        updated_at: timestamp(&n.updated_at, "updatedAt")?,
+        created_at: values::timestamp(&n.created_at, "createdAt")?,
+        updated_at: values::timestamp(&n.updated_at, "updatedAt")?,
     })
 }
 
@@ -275,8 +273,8 @@ fn session(conn: &rusqlite::Connection, s: &Session) -> Result<Session> {
         bgp_refreshed_at: optional_timestamp(&s.bgp_refreshed_at, "bgpRefreshedAt")?,
         bgp_up_since: optional_timestamp(&s.bgp_up_since, "bgpUpSince")?,
         bgp_last_error: last_error,
-        created_at: timestamp(&s.created_at, "createdAt")?,
-        updated_at: timestamp(&s.updated_at, "updatedAt")?,
+        created_at: values::timestamp(&s.created_at, "createdAt")?,
+        updated_at: values::timestamp(&s.updated_at, "updatedAt")?,
         ..s.clone()
     })
 }
